@@ -1,0 +1,1 @@
+"""ARC grid DSL: shared types, Numba kernels, primitives, programs, program search."""

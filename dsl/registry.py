@@ -1,0 +1,71 @@
+"""Primitive registry: every DSL primitive with its name, typed signature, cost and docstring.
+
+Primitives register themselves with `@primitive(...)` when their module is imported;
+`primitives()` imports `dsl.primitives` so the registry is complete. The search reads types and
+costs from here; nothing else keeps a list of primitives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# Type names used in signatures (the search matches on these strings):
+#   Grid    2-D int8 array, colours 0..9
+#   Colour  int 0..9
+#   Int     small non-negative int (counts, sizes, offsets)
+#   Mask    2-D bool array
+#   Object  dsl.primitives.objects.Object
+#   Objects tuple of Object
+#   Bool    bool
+TYPES = ("Grid", "Colour", "Int", "Mask", "Object", "Objects", "Bool")
+
+
+@dataclass(frozen=True)
+class Primitive:
+    name: str
+    fn: Callable
+    inputs: tuple[str, ...]
+    output: str
+    cost: float
+    doc: str
+
+    def __call__(self, *args):
+        return self.fn(*args)
+
+
+_REGISTRY: dict[str, Primitive] = {}
+
+
+def primitive(inputs: tuple[str, ...], output: str, cost: float = 1.0, name: str | None = None):
+    """Decorator: register `fn` as a primitive with this signature and cost."""
+
+    def register(fn: Callable) -> Callable:
+        key = name or fn.__name__
+        for t in (*inputs, output):
+            if t not in TYPES:
+                raise ValueError(f"primitive {key}: unknown type {t!r}")
+        if not (fn.__doc__ or "").strip():
+            raise ValueError(f"primitive {key}: needs a one-line docstring")
+        if key in _REGISTRY and _REGISTRY[key].fn is not fn:
+            raise ValueError(f"primitive {key} registered twice")
+        doc = fn.__doc__.strip().splitlines()[0]
+        _REGISTRY[key] = Primitive(key, fn, tuple(inputs), output, float(cost), doc)
+        return fn
+
+    return register
+
+
+def primitives() -> dict[str, Primitive]:
+    """All registered primitives, by name (imports the primitive modules on first use)."""
+    import dsl.primitives  # noqa: F401  (registers on import)
+
+    return dict(_REGISTRY)
+
+
+def get(name: str) -> Primitive:
+    """The primitive called `name`; KeyError names it if unknown."""
+    table = primitives()
+    if name not in table:
+        raise KeyError(f"unknown primitive {name!r}")
+    return table[name]

@@ -1,0 +1,1 @@
+"""Ensembling, data IO, the run loop, scoring, submission, reports and the CLI."""

@@ -1,0 +1,36 @@
+"""Two honest baselines that exercise the pipeline end to end."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dsl.primitives.geometry import SYMMETRIES
+from dsl.types import Budget, Candidate, Task
+
+
+class IdentitySolver:
+    """Answers each test input with itself (solves the rare tasks whose output is the input)."""
+
+    name = "identity"
+
+    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+        return [
+            [Candidate(g.copy(), 0.0, self.name, {"rule": "identity"})] for g in task.test_inputs
+        ]
+
+
+class SymmetrySolver:
+    """Applies each of the 8 square symmetries that maps every demo input to its output; ranked
+    by the order of the dihedral group (identity first)."""
+
+    name = "symmetry"
+
+    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+        fitting = [
+            f for f in SYMMETRIES
+            if all(np.array_equal(f(p.input), p.output) for p in task.train)
+        ]  # fmt: skip
+        return [
+            [Candidate(f(g), 1.0, self.name, {"program": f"O = {f.__name__}(I)"}) for f in fitting]
+            for g in task.test_inputs
+        ]

@@ -1,0 +1,390 @@
+"""The run loop: tasks in parallel (joblib), each isolated in its own process with a hard
+wall-clock limit and an optional memory cap, results appended as they finish, resumable, scored.
+
+Isolation: each task runs in a child forked from the joblib worker. The parent polls the child;
+past `budget.task_s + budget.grace_s` it SIGKILLs it (this stops a solver stuck inside compiled
+code, which no in-process timeout can), and past `budget.memory_mb` of resident memory likewise. A
+child that dies without answering is recorded as an error. `parallel.isolation=none` runs solvers in
+the worker itself (for CUDA solvers, which cannot be forked after initialisation); then only the
+solver's own budget checks bound the time.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import statistics
+import time
+import traceback
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import psutil
+
+from dsl.types import Budget, Task, grid_to_list
+from ensemble.combine import pick_attempts
+from ensemble.data import LoadResult, describe, load_tasks
+from ensemble.scoring import aggregate, grids_equal
+from ensemble.submission import FALLBACK, write_json_atomic, write_submission
+
+STATUSES = ("ok", "timeout", "error", "oom", "invalid")
+_POLL_S = 0.05
+_solver_cache: dict[str, object] = {}
+
+
+def _build_solver(solver_cfg: dict):
+    """Instantiate (once per process) the solver a config names."""
+    key = json.dumps(solver_cfg, sort_keys=True, default=str)
+    if key not in _solver_cache:
+        from hydra.utils import instantiate
+
+        _solver_cache[key] = instantiate(solver_cfg, _convert_="all")
+    return _solver_cache[key]
+
+
+def _limit_threads(n: int) -> None:
+    """Pin math libraries to `n` threads in this process (env for libraries not yet loaded)."""
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        os.environ[var] = str(n)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # spinning threads starve the other worker
+    torch = __import__("sys").modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(n)
+
+
+def _candidates_to_json(per_test) -> list[list[dict]]:
+    out = []
+    for ranked in per_test:
+        out.append(
+            [
+                {
+                    "grid": grid_to_list(c.grid),
+                    "score": float(c.score),
+                    "source": str(c.source),
+                    "detail": json.loads(json.dumps(c.detail, default=str)),
+                }
+                for c in ranked
+            ]
+        )
+    return out
+
+
+def _solve(task: Task, solver_cfg: dict, task_s: float, memory_mb: int | None) -> dict:
+    """Run the solver in this process; returns {"status", "candidates"|"error"}."""
+    try:
+        solver = _build_solver(solver_cfg)
+        per_test = solver.solve(task, Budget(task_s, memory_mb))
+        if len(per_test) != len(task.test_inputs):
+            raise ValueError(
+                f"solver returned {len(per_test)} lists for {len(task.test_inputs)} test inputs"
+            )
+        return {"status": "ok", "candidates": _candidates_to_json(per_test)}
+    except MemoryError:
+        return {"status": "oom", "error": "MemoryError"}
+    except Exception as e:  # noqa: BLE001 - any solver failure is recorded against the task
+        tb = traceback.format_exc(limit=-3)
+        return {"status": "error", "error": f"{type(e).__name__}: {e}\n{tb}"}
+
+
+def _child(conn, task, solver_cfg, task_s, memory_mb, threads):
+    _limit_threads(threads)
+    conn.send(_solve(task, solver_cfg, task_s, memory_mb))
+    conn.close()
+
+
+def _rss_mb(proc: psutil.Process) -> float:
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+        return sum(p.memory_info().rss for p in procs) / 2**20
+    except psutil.Error:
+        return 0.0
+
+
+def _solve_isolated(task, solver_cfg, task_s, grace_s, memory_mb, threads) -> dict:
+    """Run `_solve` in a forked child under a hard time limit and memory cap."""
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(
+        target=_child, args=(send, task, solver_cfg, task_s, memory_mb, threads), daemon=True
+    )
+    child.start()
+    send.close()
+    deadline = time.monotonic() + task_s + grace_s
+    watcher = psutil.Process(child.pid)
+    result = None
+    try:
+        while True:
+            if recv.poll(_POLL_S):
+                try:
+                    result = recv.recv()
+                except EOFError:  # died before answering
+                    result = None
+                break
+            if not child.is_alive():
+                break
+            if time.monotonic() > deadline:
+                result = {"status": "timeout", "error": f"no answer within {task_s + grace_s:.1f}s"}
+                break
+            if memory_mb and _rss_mb(watcher) > memory_mb:
+                result = {"status": "oom", "error": f"resident memory over {memory_mb} MB"}
+                break
+    finally:
+        if child.is_alive():
+            for p in watcher.children(recursive=True) if watcher.is_running() else []:
+                p.kill()
+            child.kill()
+        child.join(5)
+        recv.close()
+    if result is None:
+        code = child.exitcode
+        why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        result = {"status": "error", "error": f"worker process died ({why})"}
+    return result
+
+
+def run_task(task: Task, solver_cfg: dict, limits: dict) -> dict:
+    """Solve one task under its limits and return its result record (see results.jsonl)."""
+    t0 = time.monotonic()
+    args = (task, solver_cfg, float(limits["task_s"]))
+    try:  # build in the worker, so forked children inherit its imports and cached instance
+        _build_solver(solver_cfg)
+    except Exception as e:  # noqa: BLE001 - a broken solver config is recorded, not raised
+        out = {"status": "error", "error": f"cannot build solver: {type(e).__name__}: {e}"}
+        return make_record(task, out, time.monotonic() - t0, solver_cfg.get("_target_", "?"))
+    if limits.get("isolation", "fork") == "fork":
+        out = _solve_isolated(
+            *args, float(limits.get("grace_s", 2.0)), limits.get("memory_mb"),
+            int(limits.get("threads", 1)),
+        )  # fmt: skip
+    else:
+        _limit_threads(int(limits.get("threads", 1)))
+        out = _solve(*args, limits.get("memory_mb"))
+    return make_record(task, out, time.monotonic() - t0, solver_cfg.get("_target_", "?"))
+
+
+def make_record(task: Task, out: dict, time_s: float, solver: str) -> dict:
+    """Pick attempts from the candidates, score them if the answers are known."""
+    cands = out.get("candidates") or [[] for _ in task.test_inputs]
+    truths = task.test_outputs
+    attempts, sources = [], []
+    for i, ranked in enumerate(cands):
+        a, s = pick_attempts(ranked, task.test_inputs[i])
+        attempts.append(a)
+        sources.append(s)
+        if truths is not None:
+            for c in ranked:
+                c["correct"] = grids_equal(c["grid"], truths[i])
+    correct = None
+    if truths is not None:
+        correct = [any(grids_equal(a, t) for a in atts) for atts, t in zip(attempts, truths)]
+    return {
+        "task_id": task.id,
+        "status": out["status"],
+        "error": out.get("error"),
+        "time_s": round(time_s, 3),
+        "solver": solver,
+        "n_test": len(task.test_inputs),
+        "candidates": cands,
+        "attempts": attempts,
+        "attempt_sources": sources,
+        "correct": correct,
+        "score": sum(correct) / len(correct) if correct is not None else None,
+    }
+
+
+def invalid_record(task_id: str, reason: str, n_test: int) -> dict:
+    """Result record of a task that failed validation (it still gets fallback attempts)."""
+    return {
+        "task_id": task_id,
+        "status": "invalid",
+        "error": reason,
+        "time_s": 0.0,
+        "solver": None,
+        "n_test": n_test,
+        "candidates": [[] for _ in range(n_test)],
+        "attempts": [[FALLBACK, FALLBACK] for _ in range(n_test)],
+        "attempt_sources": [["fallback", "fallback"] for _ in range(n_test)],
+        "correct": None,
+        "score": None,
+    }
+
+
+def read_results(path: Path) -> dict[str, dict]:
+    """Finished records by task id; a torn last line (killed mid-write) is ignored."""
+    done: dict[str, dict] = {}
+    if not path.exists():
+        return done
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            done[rec["task_id"]] = rec
+    return done
+
+
+class ResultLog:
+    """Append-only results.jsonl: each record is flushed and fsynced as soon as it exists."""
+
+    def __init__(self, path: Path, fresh: bool):
+        self.path = path
+        if fresh:
+            path.unlink(missing_ok=True)
+        elif path.exists() and path.stat().st_size:
+            with open(path, "rb+") as f:  # drop a torn last line left by a kill mid-write
+                data = f.read()
+                if not data.endswith(b"\n"):
+                    f.truncate(data.rfind(b"\n") + 1)
+        self._f = open(path, "a", encoding="utf-8")
+
+    def append(self, rec: dict) -> None:
+        self._f.write(json.dumps(rec) + "\n")
+        self._f.flush()
+        os.fsync(self._f.fileno())
+
+    def close(self) -> None:
+        self._f.close()
+
+
+def _percentile(xs: list[float], q: float) -> float:
+    return float(np.percentile(xs, q)) if xs else 0.0
+
+
+def summarize(records: list[dict], meta: dict) -> dict:
+    """summary.json: score, statuses, time per task, per-solver breakdown."""
+    scored = [r for r in records if r["correct"] is not None]
+    summary = {**meta, **aggregate(r["correct"] for r in scored)} if scored else dict(meta)
+    summary["n_tasks_run"] = len(records)
+    summary["n_tasks_scored"] = len(scored)
+    summary["status_counts"] = {s: sum(r["status"] == s for r in records) for s in STATUSES}
+    times = [r["time_s"] for r in records if r["status"] != "invalid"]
+    summary["time_s"] = {
+        "median": round(statistics.median(times), 3) if times else 0.0,
+        "p90": round(_percentile(times, 90), 3),
+        "max": round(max(times, default=0.0), 3),
+        "total": round(sum(times), 3),
+    }
+    summary["by_source"] = by_source(scored)
+    summary["problems"] = [[r["task_id"], r["error"]] for r in records if r["status"] == "invalid"]
+    return summary
+
+
+def by_source(records: list[dict]) -> dict:
+    """Per solver: test outputs it answered correctly in the attempts, and (oracle) anywhere among
+    its candidates."""
+    out: dict[str, dict] = {}
+    for r in records:
+        for i, ranked in enumerate(r["candidates"]):
+            truth_hit = {c["source"] for c in ranked if c.get("correct")}
+            for src in {c["source"] for c in ranked}:
+                s = out.setdefault(src, {"outputs_with_candidates": 0, "attempts_correct": 0,
+                                         "oracle_correct": 0})  # fmt: skip
+                s["outputs_with_candidates"] += 1
+                s["oracle_correct"] += src in truth_hit
+            for a, src in zip(r["attempts"][i], r["attempt_sources"][i]):
+                if (
+                    src in out
+                    and r["correct"][i]
+                    and any(c.get("correct") and grids_equal(c["grid"], a) for c in ranked)
+                ):
+                    out[src]["attempts_correct"] += 1
+                    break
+    return out
+
+
+def build_submission(records: Iterable[dict]) -> tuple[dict, dict[str, int]]:
+    """(submission dict, expected test counts) from result records."""
+    sub, expected = {}, {}
+    for r in records:
+        sub[r["task_id"]] = [{"attempt_1": a[0], "attempt_2": a[1]} for a in r["attempts"]]
+        expected[r["task_id"]] = r["n_test"]
+    return sub, expected
+
+
+def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
+    """Run every task of `cfg["data"]` with `cfg["solver"]`; write results.jsonl, submission.json
+    and summary.json into `run_dir`; return the summary."""
+    from joblib import Parallel, delayed, parallel_config
+
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    loaded: LoadResult = load_tasks(cfg["data"])
+    for tid, reason in loaded.problems:
+        print(f"[invalid] {reason if tid in reason else f'task {tid}: {reason}'}", flush=True)
+
+    results_path = run_dir / "results.jsonl"
+    resume = bool(cfg.get("resume", True))
+    done = read_results(results_path) if resume else {}
+    log = ResultLog(results_path, fresh=not resume)
+    for tid, reason in loaded.problems:
+        if tid not in done:
+            done[tid] = invalid_record(tid, reason, loaded.n_test_of_invalid.get(tid, 1))
+            log.append(done[tid])
+
+    budget, par = cfg["budget"], cfg["parallel"]
+    limits = {
+        "task_s": budget["task_s"],
+        "grace_s": budget.get("grace_s", 2.0),
+        "memory_mb": budget.get("memory_mb"),
+        "isolation": par.get("isolation", "fork"),
+        "threads": par.get("threads_per_worker", 1),
+    }
+    todo = [t for t in loaded.tasks if t.id not in done]
+    n_all = len(loaded.tasks) + len(loaded.problems)
+    bar = _progress(n_all, n_all - len(todo), progress)
+    solved = [r["score"] for r in done.values() if r["score"] is not None]
+    try:
+        if todo:
+            with parallel_config(
+                backend=par.get("backend", "loky"),
+                n_jobs=int(par.get("n_jobs", 1)),
+                inner_max_num_threads=limits["threads"]
+                if par.get("backend", "loky") == "loky"
+                else None,
+            ):
+                jobs = (delayed(run_task)(t, cfg["solver"], limits) for t in todo)
+                for rec in Parallel(return_as="generator_unordered")(jobs):
+                    log.append(rec)
+                    done[rec["task_id"]] = rec
+                    if rec["score"] is not None:
+                        solved.append(rec["score"])
+                    if bar is not None:
+                        bar.update(1)
+                        if solved:
+                            bar.set_postfix(score=f"{np.mean(solved):.3f}", status=rec["status"])
+    finally:
+        log.close()
+        if bar is not None:
+            bar.close()
+    return finalize(cfg, run_dir, loaded, done)
+
+
+def finalize(cfg: dict, run_dir: Path, loaded: LoadResult, done: dict[str, dict]) -> dict:
+    """Write submission.json and summary.json for the tasks of this run's selection."""
+    ids = [t.id for t in loaded.tasks] + [tid for tid, _ in loaded.problems]
+    records = [done[i] for i in sorted(set(ids)) if i in done]
+    sub, expected = build_submission(records)
+    write_submission(run_dir / "submission.json", sub, expected)
+    solver = cfg.get("solver_name") or cfg["solver"].get("_target_")
+    meta = {"solver": solver, "data": describe(cfg["data"])}
+    summary = summarize(records, meta)
+    write_json_atomic(run_dir / "summary.json", summary)
+    return summary
+
+
+def _progress(total: int, initial: int, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        initial=initial,
+        unit="task",
+        dynamic_ncols=True,
+        smoothing=0.1,
+        mininterval=1.0,
+    )

@@ -1,0 +1,100 @@
+"""Deliberately misbehaving solvers for the runner's isolation tests (built by `_target_`)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import numpy as np
+
+from dsl.types import Budget, Candidate, Task
+
+
+class _Marked:
+    """Records each task it is asked to solve (one file per call) so tests can count calls."""
+
+    name = "test"
+
+    def __init__(self, mark_dir: str | None = None, bad_ids: list[str] | None = None):
+        self.mark_dir = Path(mark_dir) if mark_dir else None
+        self.bad_ids = set(bad_ids or [])
+
+    def mark(self, task: Task) -> None:
+        if self.mark_dir:
+            self.mark_dir.mkdir(parents=True, exist_ok=True)
+            (self.mark_dir / f"{task.id}.{os.getpid()}.{time.monotonic_ns()}").touch()
+
+    def answer(self, task: Task) -> list[list[Candidate]]:
+        return [[Candidate(g[::-1].copy(), 1.0, self.name)] for g in task.test_inputs]
+
+
+class EchoSolver(_Marked):
+    """Answers every test input flipped upside down."""
+
+    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+        self.mark(task)
+        return self.answer(task)
+
+
+class SleepSolver(_Marked):
+    """Sleeps forever on the tasks in bad_ids."""
+
+    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+        self.mark(task)
+        if task.id in self.bad_ids:
+            time.sleep(10**6)
+        return self.answer(task)
+
+
+class CompiledHangSolver(_Marked):
+    """Spins forever inside Numba-compiled code (no Python-level timeout can interrupt it)."""
+
+    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+        from numba import njit
+
+        @njit
+        def spin(x):
+            i = 0
+            while x >= 0:
+                i += 1
+                x = (x + i) % 7
+            return i
+
+        self.mark(task)
+        if task.id in self.bad_ids:
+            spin(1)
+        return self.answer(task)
+
+
+class CrashSolver(_Marked):
+    """Raises on bad_ids."""
+
+    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+        self.mark(task)
+        if task.id in self.bad_ids:
+            raise RuntimeError(f"deliberate crash on {task.id}")
+        return self.answer(task)
+
+
+class SegfaultSolver(_Marked):
+    """Kills its own process with SIGSEGV on bad_ids (a crash in native code)."""
+
+    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+        self.mark(task)
+        if task.id in self.bad_ids:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return self.answer(task)
+
+
+class MemoryHogSolver(_Marked):
+    """Holds ~1.5 GB of touched memory on bad_ids."""
+
+    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+        self.mark(task)
+        if task.id in self.bad_ids:
+            hog = np.ones(1_500 * 2**20, dtype=np.uint8)
+            time.sleep(30)
+            return [[Candidate(np.zeros((1, 1), np.int8) + int(hog[0]), 0.0, self.name)]]
+        return self.answer(task)

@@ -1,0 +1,108 @@
+"""Runner isolation: hangs, crashes, dead workers, memory cap, resume; complete, valid outputs."""
+
+import json
+import time
+
+import pytest
+
+from ensemble.runner import read_results, run
+from ensemble.submission import validate
+
+T = "tests.ensemble.solvers."
+
+
+def cfg(data_dir, solver, task_s=5.0, n_jobs=1, memory_mb=None, **solver_kw):
+    return {
+        "data": {"name": "path", "path": str(data_dir)},
+        "solver": {"_target_": T + solver, **solver_kw},
+        "budget": {"task_s": task_s, "grace_s": 0.5, "memory_mb": memory_mb},
+        "parallel": {"backend": "loky", "n_jobs": n_jobs, "threads_per_worker": 1},
+        "resume": True,
+    }
+
+
+def records(run_dir):
+    return read_results(run_dir / "results.jsonl")
+
+
+def test_all_outputs_written_and_scored(good_dir, tmp_path):
+    summary = run(cfg(good_dir, "EchoSolver"), tmp_path, progress=False)
+    assert summary["score"] == 1.0 and summary["n_outputs"] == 7
+    sub = json.loads((tmp_path / "submission.json").read_text())
+    validate(sub, {f"t{i}": 2 if i == 5 else 1 for i in range(6)})
+    assert json.loads((tmp_path / "summary.json").read_text())["status_counts"]["ok"] == 6
+    rec = records(tmp_path)["t5"]
+    assert rec["attempt_sources"][1] == ["test", "fallback"] and rec["correct"] == [True, True]
+
+
+@pytest.mark.parametrize("solver", ["SleepSolver", "CompiledHangSolver"])
+def test_hang_costs_the_task_its_budget_not_the_run(good_dir, tmp_path, solver):
+    t0 = time.monotonic()
+    summary = run(cfg(good_dir, solver, task_s=1.5, bad_ids=["t1"]), tmp_path, progress=False)
+    assert time.monotonic() - t0 < 20
+    recs = records(tmp_path)
+    assert recs["t1"]["status"] == "timeout"
+    assert 1.5 <= recs["t1"]["time_s"] < 6
+    assert summary["status_counts"] == {"ok": 5, "timeout": 1, "error": 0, "oom": 0, "invalid": 0}
+    assert len(json.loads((tmp_path / "submission.json").read_text())) == 6
+
+
+@pytest.mark.parametrize("solver, words", [("CrashSolver", "deliberate crash"),
+                                           ("SegfaultSolver", "signal 11")])  # fmt: skip
+def test_crash_is_recorded_and_run_goes_on(good_dir, tmp_path, solver, words):
+    run(cfg(good_dir, solver, bad_ids=["t2", "t4"]), tmp_path, progress=False)
+    recs = records(tmp_path)
+    assert {k for k, r in recs.items() if r["status"] == "error"} == {"t2", "t4"}
+    assert words in recs["t2"]["error"]
+    assert recs["t3"]["status"] == "ok" and recs["t3"]["score"] == 1.0
+
+
+def test_memory_cap(good_dir, tmp_path):
+    run(cfg(good_dir, "MemoryHogSolver", task_s=20, memory_mb=800, bad_ids=["t0"]), tmp_path,
+        progress=False)  # fmt: skip
+    recs = records(tmp_path)
+    assert recs["t0"]["status"] == "oom" and recs["t0"]["time_s"] < 15
+    assert recs["t1"]["status"] == "ok"
+
+
+def test_unbuildable_solver_is_an_error_per_task(good_dir, tmp_path):
+    c = cfg(good_dir, "EchoSolver")
+    c["solver"] = {"_target_": "no.such.Solver"}
+    summary = run(c, tmp_path, progress=False)
+    assert summary["status_counts"]["error"] == 6
+    assert "cannot build solver" in records(tmp_path)["t0"]["error"]
+
+
+def test_malformed_tasks_reported_and_good_ones_answered(mixed_dir, tmp_path, capsys):
+    summary = run(cfg(mixed_dir, "EchoSolver"), tmp_path, progress=False)
+    out = capsys.readouterr().out
+    assert "task ragged: train[0].input: ragged rows" in out
+    assert summary["status_counts"]["invalid"] == 7 and summary["status_counts"]["ok"] == 2
+    assert summary["score"] == 1.0  # only tasks with known answers are scored
+    sub = json.loads((tmp_path / "submission.json").read_text())
+    assert len(sub) == 9 and len(sub["good_b"]) == 2
+
+
+def test_resume_skips_finished_tasks(good_dir, tmp_path):
+    marks = tmp_path / "marks"
+    c = cfg(good_dir, "EchoSolver", mark_dir=str(marks))
+    c["data"]["limit"] = 3
+    run(c, tmp_path / "run", progress=False)
+    assert len(list(marks.iterdir())) == 3
+    del c["data"]["limit"]
+    # simulate a kill mid-write: a torn last line must not break the resume
+    with open(tmp_path / "run" / "results.jsonl", "a") as f:
+        f.write('{"task_id": "t3", "sta')
+    summary = run(c, tmp_path / "run", progress=False)
+    calls = sorted(p.name.split(".")[0] for p in marks.iterdir())
+    assert calls == ["t0", "t1", "t2", "t3", "t4", "t5"]  # each task solved exactly once
+    assert summary["n_tasks_run"] == 6 and summary["score"] == 1.0
+    c["resume"] = False
+    run(c, tmp_path / "run", progress=False)
+    assert len(list(marks.iterdir())) == 12  # resume=false starts over
+
+
+def test_two_workers(good_dir, tmp_path):
+    summary = run(cfg(good_dir, "SleepSolver", task_s=1.0, n_jobs=2, bad_ids=["t0", "t3"]),
+                  tmp_path, progress=False)  # fmt: skip
+    assert summary["status_counts"]["timeout"] == 2 and summary["status_counts"]["ok"] == 4

@@ -1,0 +1,1 @@
+"""Test-time training solver: a fresh LoRA adapter per task, augmented inference, voting."""
