@@ -98,3 +98,16 @@ class MemoryHogSolver(_Marked):
             time.sleep(30)
             return [[Candidate(np.zeros((1, 1), np.int8) + int(hog[0]), 0.0, self.name)]]
         return self.answer(task)
+
+
+class SlowEchoSolver(_Marked):
+    """EchoSolver that takes `delay` seconds per task (to interrupt a run half-way)."""
+
+    def __init__(self, delay: float = 0.3, **kw):
+        super().__init__(**kw)
+        self.delay = delay
+
+    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+        self.mark(task)
+        time.sleep(self.delay)
+        return self.answer(task)

@@ -63,3 +63,48 @@ def test_arc_solve_end_to_end_and_arc_score(tmp_path, capsys):
     assert out["score"] == pytest.approx(2 / 3)
     assert score_main([str(run_dir / "submission.json"), "--solutions", "arc1_train"]) == 0
     assert "397 tasks missing" in capsys.readouterr().out
+
+
+def test_sigkill_half_way_then_resume_matches_uninterrupted_run(good_dir, tmp_path):
+    import os
+    import signal
+    import time
+
+    for i in range(6, 16):  # 16 tasks in all
+        (good_dir / f"t{i}.json").write_text((good_dir / "t0.json").read_text())
+    marks = tmp_path / "marks"
+    args = [
+        "data=path", f"data.path={good_dir}", "report=false", "parallel.n_jobs=1",
+        "solver._target_=tests.ensemble.solvers.SlowEchoSolver", f"+solver.mark_dir={marks}",
+    ]  # fmt: skip
+    root = Path(__file__).resolve().parents[2]
+    code = "from ensemble.cli import solve_main; solve_main()"
+    run_dir = tmp_path / "killed"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *args, f"hydra.run.dir={run_dir}"],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    results = run_dir / "results.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if results.exists() and len(results.read_text().splitlines()) >= 6:
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole run: main process, workers, task children
+    proc.wait()
+    n_before = len(results.read_text().splitlines())
+    assert 6 <= n_before < 16 and not (run_dir / "submission.json").exists()
+
+    p = subprocess.run([sys.executable, "-c", code, *args, f"hydra.run.dir={run_dir}"],
+                       cwd=root, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    solved = [m.name.split(".")[0] for m in marks.iterdir()]
+    # finished tasks were not redone (at most the one in flight at the kill is solved twice)
+    assert len(solved) <= 16 + 1 and len(set(solved)) == 16
+
+    p = subprocess.run([sys.executable, "-c", code, *args, f"hydra.run.dir={tmp_path / 'whole'}"],
+                       cwd=root, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    a = json.loads((run_dir / "submission.json").read_text())
+    b = json.loads((tmp_path / "whole" / "submission.json").read_text())
+    assert a == b and len(a) == 16
