@@ -304,6 +304,37 @@ def build_submission(records: Iterable[dict]) -> tuple[dict, dict[str, int]]:
     return sub, expected
 
 
+def _task_limits(limits: dict, budget: dict, par: dict, n_todo: int):
+    """Limits for each task in turn, computed when joblib dispatches it (it consumes this lazily).
+
+    With `budget.total_s` (a whole-run limit, e.g. Kaggle's 12 h), each task gets its fair share
+    of the time still left, so time that fast tasks leave unused flows to later ones; `task_s`
+    stays the cap per task.
+    """
+    total, start = budget.get("total_s"), time.monotonic()
+    workers = max(1, int(par.get("n_jobs", 1)))
+    for i in range(n_todo):
+        lim = dict(limits)
+        if total:
+            left = float(total) - (time.monotonic() - start)
+            fair = left * workers / (n_todo - i) - lim["grace_s"]
+            lim["task_s"] = max(1.0, min(float(lim["task_s"]), fair))
+        yield lim
+
+
+def _register_backend(name: str, par: dict):
+    """Engines beyond one machine: joblib's ray / dask backends need setting up first."""
+    if name == "ray":
+        from ray.util.joblib import register_ray
+
+        register_ray()
+    elif name == "dask":
+        from dask.distributed import Client
+
+        return Client(par.get("address"))  # None starts a local cluster
+    return None
+
+
 def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
     """Run every task of `cfg["data"]` with `cfg["solver"]`; write results.jsonl, submission.json
     and summary.json into `run_dir`; return the summary."""
@@ -338,14 +369,17 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
     solved = [r["score"] for r in done.values() if r["score"] is not None]
     try:
         if todo:
+            backend = par.get("backend", "loky")
+            client = _register_backend(backend, par)  # noqa: F841 - dask needs it alive
             with parallel_config(
-                backend=par.get("backend", "loky"),
+                backend=backend,
                 n_jobs=int(par.get("n_jobs", 1)),
-                inner_max_num_threads=limits["threads"]
-                if par.get("backend", "loky") == "loky"
-                else None,
+                inner_max_num_threads=limits["threads"] if backend == "loky" else None,
             ):
-                jobs = (delayed(run_task)(t, cfg["solver"], limits) for t in todo)
+                jobs = (
+                    delayed(run_task)(t, cfg["solver"], lim)
+                    for t, lim in zip(todo, _task_limits(limits, budget, par, len(todo)))
+                )
                 for rec in Parallel(return_as="generator_unordered")(jobs):
                     log.append(rec)
                     done[rec["task_id"]] = rec

@@ -106,3 +106,15 @@ def test_two_workers(good_dir, tmp_path):
     summary = run(cfg(good_dir, "SleepSolver", task_s=1.0, n_jobs=2, bad_ids=["t0", "t3"]),
                   tmp_path, progress=False)  # fmt: skip
     assert summary["status_counts"]["timeout"] == 2 and summary["status_counts"]["ok"] == 4
+
+
+def test_total_budget_is_shared_over_the_tasks_left():
+    from ensemble.runner import _task_limits
+
+    limits = {"task_s": 100.0, "grace_s": 1.0}
+    gen = _task_limits(limits, {"total_s": 40.0}, {"n_jobs": 2}, n_todo=8)
+    first = next(gen)
+    assert first["task_s"] == pytest.approx(40 * 2 / 8 - 1, abs=0.1)
+    rest = list(gen)
+    assert len(rest) == 7 and rest[-1]["task_s"] <= 79  # the last one may take what is left
+    assert all(lim["task_s"] == 100.0 for lim in _task_limits(limits, {}, {}, 3))
