@@ -61,7 +61,7 @@ def _raw_from_path(path: Path, solutions: str | None) -> tuple[dict, dict, list]
             try:
                 raw[f.stem] = _read_json(f)
             except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                problems.append((f.stem, f"bad JSON in {f.name}: {e}"))
+                problems.append((f.stem, f"task {f.stem}: bad JSON in {f.name}: {e}"))
     elif path.is_file():
         data = _read_json(path)
         if isinstance(data, dict) and "train" in data and "test" in data:

@@ -40,7 +40,12 @@ def _build_solver(solver_cfg: dict):
     if key not in _solver_cache:
         from hydra.utils import instantiate
 
-        _solver_cache[key] = instantiate(solver_cfg, _convert_="all")
+        solver = instantiate(solver_cfg, _convert_="all")
+        # Compile/load once here, in the long-lived worker: work a forked task child does (JIT
+        # compilation, model loading) dies with it.
+        if hasattr(solver, "warmup"):
+            solver.warmup()
+        _solver_cache[key] = solver
     return _solver_cache[key]
 
 
@@ -343,8 +348,8 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     loaded: LoadResult = load_tasks(cfg["data"])
-    for tid, reason in loaded.problems:
-        print(f"[invalid] {reason if tid in reason else f'task {tid}: {reason}'}", flush=True)
+    for _, reason in loaded.problems:
+        print(f"[invalid] {reason}", flush=True)
 
     results_path = run_dir / "results.jsonl"
     resume = bool(cfg.get("resume", True))
