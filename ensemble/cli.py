@@ -38,6 +38,9 @@ def format_summary(summary: dict) -> str:
             f"  {src:>10}: correct in attempts {s['attempts_correct']}, "
             f"oracle {s['oracle_correct']}, outputs answered {s['outputs_with_candidates']}"
         )
+    table = summary.get("ablation") or {}
+    if len(table) > 3:  # more than one solver: show what each alone, combined and oracle score
+        lines.append("ablation: " + "  ".join(f"{k} {v:.4f}" for k, v in table.items()))
     return "\n".join(lines)
 
 

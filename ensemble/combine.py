@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dsl.types import Grid, grid_to_list, is_grid
+from dsl.types import Candidate, Grid, grid_to_list, is_grid
 
 N_ATTEMPTS = 2
 
@@ -40,3 +40,58 @@ def pick_attempts(
         grids.append(grid_to_list(fallback))
         sources.append("fallback")
     return grids, sources
+
+
+def merge_ranked(*lists: Sequence[Candidate]) -> list[Candidate]:
+    """Concatenate ranked lists, keeping the first copy of each grid; later copies add their
+    solver to its `detail["sources"]` (so a grid both solvers proposed says so)."""
+    out: list[Candidate] = []
+    by_key: dict[tuple, Candidate] = {}
+    for ranked in lists:
+        for c in ranked:
+            key = grid_key(c.grid)
+            if key in by_key:
+                sources = by_key[key].detail.setdefault("sources", [by_key[key].source])
+                if c.source not in sources:
+                    sources.append(c.source)
+                continue
+            by_key[key] = c
+            out.append(c)
+    return out
+
+
+def fits_demos(c: Candidate) -> bool:
+    """A candidate from a program that reproduces every demonstration."""
+    return bool(c.detail.get("fits_all_demos"))
+
+
+def priority(dsl: Sequence[Candidate], ttt: Sequence[Candidate], **_) -> list[Candidate]:
+    """Verified programs first (the DSL ranks them by support, then simplicity), then TTT's voted
+    candidates, then the DSL's near-misses (BARC's rule: induction when a program fits)."""
+    verified = [c for c in dsl if fits_demos(c)]
+    near = [c for c in dsl if not fits_demos(c)]
+    return merge_ranked(verified, ttt, near)
+
+
+def poe(
+    dsl: Sequence[Candidate], ttt: Sequence[Candidate], program_bonus: float = 2.0, **_
+) -> list[Candidate]:
+    """Rank everything by the TTT model's product-of-experts log-probability (TTT scored the DSL's
+    verified outputs too, as `extra` grids), plus `program_bonus` for a verified program's output.
+    Candidates without a PoE score keep the priority order after the scored ones."""
+    dsl_by_key = {grid_key(c.grid): c for c in dsl}
+    scored: list[tuple[float, Candidate]] = []
+    for c in ttt:
+        if c.detail.get("poe") is None:
+            continue
+        owner = dsl_by_key.get(grid_key(c.grid))
+        if owner is not None and c.detail.get("extra"):
+            owner.detail["poe"] = c.detail["poe"]
+            c = owner  # an extra grid is the DSL's answer: keep its source and program
+        bonus = program_bonus if fits_demos(c) else 0.0
+        scored.append((c.detail["poe"] + bonus, c))
+    scored.sort(key=lambda sc: -sc[0])
+    return merge_ranked([c for _, c in scored], priority(dsl, ttt))
+
+
+STRATEGIES = {"priority": priority, "poe": poe}

@@ -85,7 +85,10 @@ def _solve(task: Task, solver_cfg: dict, task_s: float, memory_mb: int | None) -
             raise ValueError(
                 f"solver returned {len(per_test)} lists for {len(task.test_inputs)} test inputs"
             )
-        return {"status": "ok", "candidates": _candidates_to_json(per_test)}
+        out = {"status": "ok", "candidates": _candidates_to_json(per_test)}
+        if getattr(solver, "last_detail", None):  # task-level notes (routing, too long, ...)
+            out["solver_detail"] = json.loads(json.dumps(solver.last_detail, default=str))
+        return out
     except MemoryError:
         return {"status": "oom", "error": "MemoryError"}
     except Exception as e:  # noqa: BLE001 - any solver failure is recorded against the task
@@ -191,6 +194,7 @@ def make_record(task: Task, out: dict, time_s: float, solver: str) -> dict:
         "time_s": round(time_s, 3),
         "solver": solver,
         "n_test": len(task.test_inputs),
+        "solver_detail": out.get("solver_detail"),
         "candidates": cands,
         "attempts": attempts,
         "attempt_sources": sources,
@@ -273,6 +277,7 @@ def summarize(records: list[dict], meta: dict) -> dict:
         "total": round(sum(times), 3),
     }
     summary["by_source"] = by_source(scored)
+    summary["ablation"] = ablation(scored)
     summary["problems"] = [[r["task_id"], r["error"]] for r in records if r["status"] == "invalid"]
     return summary
 
@@ -297,6 +302,39 @@ def by_source(records: list[dict]) -> dict:
                 ):
                     out[src]["attempts_correct"] += 1
                     break
+    return out
+
+
+def ablation(records: list[dict]) -> dict:
+    """Scores (mean per-task fraction, 2 attempts) of: each solver alone (its own candidates,
+    ranked as it ranked them), the run's actual attempts, and the oracle (any candidate right), so
+    the loss from selection is visible. A solver skipped by routing counts as having answered
+    nothing there."""
+    sources = sorted({c["source"] for r in records for ranked in r["candidates"] for c in ranked})
+    per: dict[str, list[list[bool]]] = {f"{s} alone": [] for s in sources}
+    per["combined"], per["oracle"] = [], []
+    for r in records:
+        per["combined"].append(r["correct"])
+        per["oracle"].append([any(c.get("correct") for c in ranked) for ranked in r["candidates"]])
+        for s in sources:
+            hits = []
+            for ranked in r["candidates"]:
+                own = [c for c in ranked if s == c["source"] or s in c["detail"].get("sources", ())]
+                hits.append(any(c.get("correct") for c in pick_top(own)))
+            per[f"{s} alone"].append(hits)
+    return {k: round(aggregate(v)["score"], 4) for k, v in per.items()}
+
+
+def pick_top(ranked: list[dict], n: int = 2) -> list[dict]:
+    """The first `n` candidates with distinct grids (what would become the attempts)."""
+    out, seen = [], set()
+    for c in ranked:
+        key = json.dumps(c["grid"])
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+        if len(out) == n:
+            break
     return out
 
 

@@ -111,3 +111,24 @@ class SlowEchoSolver(_Marked):
         self.mark(task)
         time.sleep(self.delay)
         return self.answer(task)
+
+
+class FixedSolver:
+    """Returns preset candidates: `answers` is a list of (grid, detail) per rank, the same for
+    every test input; used to test the ensemble's combination and routing."""
+
+    def __init__(self, name: str, answers: list, delay: float = 0.0):
+        self.name, self.answers, self.delay = name, answers, delay
+        self.calls = 0
+
+    def solve(self, task: Task, budget: Budget, extra=None) -> list[list[Candidate]]:
+        self.calls += 1
+        time.sleep(self.delay)
+        self.extra = extra
+        return [
+            [
+                Candidate(np.array(g, dtype=np.int8), 1.0, self.name, dict(d))
+                for g, d in self.answers
+            ]
+            for _ in task.test_inputs
+        ]

@@ -1,0 +1,84 @@
+"""EnsembleSolver: the DSL search and TTT on each task within one budget, combined into one ranked
+list per test input (strategies in ensemble.combine)."""
+
+from __future__ import annotations
+
+from dsl.types import Budget, Candidate, Task
+from ensemble.combine import STRATEGIES, fits_demos
+
+
+class EnsembleSolver:
+    """`dsl` and `ttt` are solver objects (built by Hydra from their nested configs).
+
+    The DSL runs first with `dsl_share` of the budget; TTT gets the rest. With `route=adaptive`,
+    a task whose every test input already has a confident verified program skips TTT, and the
+    time goes back to the run (see `confident`).
+    """
+
+    name = "ensemble"
+
+    def __init__(
+        self,
+        dsl,
+        ttt,
+        strategy: str = "priority",
+        route: str = "adaptive",
+        dsl_share: float = 0.3,
+        confident: dict | None = None,
+        program_bonus: float = 2.0,
+    ):
+        if strategy not in STRATEGIES:
+            raise ValueError(f"ensemble strategy {strategy!r}: choose from {sorted(STRATEGIES)}")
+        if route not in ("always", "adaptive"):
+            raise ValueError(f"ensemble route {route!r}: choose always or adaptive")
+        self.dsl, self.ttt = dsl, ttt
+        self.strategy, self.route, self.dsl_share = strategy, route, float(dsl_share)
+        self.confident_cfg = {
+            "min_support": 2,
+            "max_cost": 4.0,
+            "min_demos": 3,
+            **(confident or {}),
+        }
+        self.program_bonus = float(program_bonus)
+        self.last_detail: dict = {}
+
+    def warmup(self) -> None:
+        for solver in (self.dsl, self.ttt):
+            if hasattr(solver, "warmup"):
+                solver.warmup()
+
+    def confident(self, task: Task, ranked: list[Candidate]) -> bool:
+        """Trust the top verified program without TTT: two or more distinct fitting programs agree
+        on its output, or a short one fits many demos."""
+        top = next((c for c in ranked if fits_demos(c)), None)
+        if top is None:
+            return False
+        cfg = self.confident_cfg
+        support = int(top.detail.get("n_fitting", 1))
+        short = float(top.detail.get("cost", 1e9)) <= cfg["max_cost"]
+        return support >= cfg["min_support"] or (short and len(task.train) >= cfg["min_demos"])
+
+    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+        n = len(task.test_inputs)
+        dsl_out = self.dsl.solve(task, budget.share(self.dsl_share))
+        detail = {"dsl_s": round(budget.elapsed(), 3), "ttt": "ran"}
+        self.last_detail = detail
+        if self.route == "adaptive" and all(self.confident(task, r) for r in dsl_out):
+            detail["ttt"] = "skipped: confident program"
+            ttt_out: list[list[Candidate]] = [[] for _ in range(n)]
+        else:
+            extra = None
+            if self.strategy == "poe":
+                extra = [[c.grid for c in r if fits_demos(c)] for r in dsl_out]
+            ttt_budget = Budget(budget.remaining(), budget.memory_mb)
+            ttt_out = (
+                self.ttt.solve(task, ttt_budget, extra=extra)
+                if extra
+                else self.ttt.solve(task, ttt_budget)
+            )
+            detail["ttt_s"] = round(budget.elapsed() - detail["dsl_s"], 3)
+        combine = STRATEGIES[self.strategy]
+        return [
+            combine(d, t, program_bonus=self.program_bonus)
+            for d, t in zip(dsl_out, ttt_out, strict=True)
+        ]

@@ -1,0 +1,100 @@
+"""Combination strategies, routing, and the ablation table, with stand-in solvers."""
+
+import pytest
+
+from dsl.types import Budget, Task
+from ensemble.combine import merge_ranked, poe, priority
+from ensemble.runner import ablation, make_record
+from ensemble.solver import EnsembleSolver
+from tests.conftest import make_task
+from tests.ensemble.solvers import FixedSolver
+
+A, B, C = [[1]], [[2]], [[3]]
+FIT = {"fits_all_demos": True, "n_fitting": 1, "cost": 9.0, "program": "O = f(I)"}
+NEAR = {"fits_all_demos": False}
+
+
+def cands(solver):
+    return solver.solve(Task.from_json("t", make_task()), Budget(5))[0]
+
+
+def grids(ranked):
+    return [c.grid.tolist() for c in ranked]
+
+
+def test_priority_puts_verified_programs_first_then_votes_then_near_misses():
+    dsl = cands(FixedSolver("dsl", [(C, NEAR), (A, FIT)]))
+    ttt = cands(FixedSolver("ttt", [(B, {"votes": 3}), (A, {"votes": 1})]))
+    out = priority(dsl, ttt)
+    assert grids(out) == [A, B, C]
+    assert out[0].source == "dsl" and out[0].detail["sources"] == ["dsl", "ttt"]
+
+
+def test_empty_solvers_and_duplicates():
+    assert priority([], []) == []
+    ttt = cands(FixedSolver("ttt", [(B, {}), (B, {})]))
+    assert grids(merge_ranked(ttt)) == [B]
+    assert grids(priority([], ttt)) == [B]
+
+
+def test_poe_ranks_by_log_probability_with_program_bonus():
+    dsl = cands(FixedSolver("dsl", [(A, FIT)]))
+    ttt = cands(
+        FixedSolver("ttt", [(B, {"poe": -1.0}), (C, {"poe": -9.0}), (A, {"poe": -2.5, "extra": 1})])
+    )
+    out = poe(dsl, ttt, program_bonus=2.0)  # A: -2.5 + 2 = -0.5 beats B's -1.0
+    assert grids(out) == [A, B, C] and out[0].source == "dsl" and out[0].detail["poe"] == -2.5
+    assert grids(poe(dsl, ttt, program_bonus=0.0)) == [B, A, C]
+
+
+@pytest.mark.parametrize(
+    "route, dsl_detail, ttt_runs",
+    [
+        ("adaptive", {**FIT, "n_fitting": 2}, False),  # two programs agree: confident
+        ("adaptive", {**FIT, "cost": 2.0}, False),  # short program, 3 demos (make_task has 2)
+        ("adaptive", FIT, True),  # one long program: not confident
+        ("always", {**FIT, "n_fitting": 5}, True),
+        ("adaptive", NEAR, True),
+    ],
+)
+def test_adaptive_routing(route, dsl_detail, ttt_runs):
+    task = Task.from_json("t", make_task())
+    if dsl_detail.get("cost") == 2.0:
+        task.train.append(task.train[0])  # a third demo
+    ttt = FixedSolver("ttt", [(B, {})])
+    ens = EnsembleSolver(FixedSolver("dsl", [(A, dsl_detail)]), ttt, route=route)
+    out = ens.solve(task, Budget(5))
+    assert (ttt.calls == 1) == ttt_runs
+    assert grids(out[0])[0] == (A if dsl_detail.get("fits_all_demos") else B)
+    assert ens.last_detail["ttt"].startswith("ran" if ttt_runs else "skipped")
+
+
+def test_poe_strategy_hands_verified_outputs_to_ttt():
+    ttt = FixedSolver("ttt", [(B, {"poe": -1.0})])
+    ens = EnsembleSolver(FixedSolver("dsl", [(A, FIT)]), ttt, strategy="poe", route="always")
+    ens.solve(Task.from_json("t", make_task()), Budget(5))
+    assert [[g.tolist() for g in per] for per in ttt.extra] == [[A]]
+
+
+def test_bad_strategy_named():
+    with pytest.raises(ValueError, match="strategy 'vote'"):
+        EnsembleSolver(None, None, strategy="vote")
+
+
+def test_ablation_shows_each_solver_combined_and_oracle():
+    task = Task.from_json("t", make_task(n_test=2))
+    truth = [g.tolist() for g in task.test_outputs]
+    # test 1: DSL right; test 2: TTT right in its own top two, but lost in the combined attempts
+    out = {
+        "status": "ok",
+        "candidates": [
+            [{"grid": truth[0], "source": "dsl", "detail": {}, "score": 1},
+             {"grid": A, "source": "ttt", "detail": {}, "score": 1}],
+            [{"grid": A, "source": "dsl", "detail": {}, "score": 1},
+             {"grid": B, "source": "ttt", "detail": {}, "score": 1},
+             {"grid": truth[1], "source": "ttt", "detail": {}, "score": 1}],
+        ],
+    }  # fmt: skip
+    rec = make_record(task, out, 1.0, "ensemble")
+    table = ablation([rec])
+    assert table == {"dsl alone": 0.5, "ttt alone": 0.5, "combined": 0.5, "oracle": 1.0}
