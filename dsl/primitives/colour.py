@@ -1,4 +1,5 @@
-"""Colour primitives: maps and replacements."""
+"""Colour primitives: maps, replacements, keeping/removing colours, colour statistics, and
+per-line majority colours."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ def replace_colour(g: Grid, old: int, new: int) -> Grid:
 @primitive(("Grid", "Colour", "Colour"), "Grid", cost=1.5)
 def swap_colours(g: Grid, a: int, b: int) -> Grid:
     """Exchange colours `a` and `b` everywhere."""
-    if a == b or not ((g == a).any() or (g == b).any()):
-        raise ValueError("nothing to swap")
+    if a == b:
+        raise ValueError("swapping a colour with itself")
     out = g.copy()
     out[g == a] = b
     out[g == b] = a
@@ -44,16 +45,14 @@ def swap_colours(g: Grid, a: int, b: int) -> Grid:
 @primitive(("Grid", "Colour"), "Grid")
 def keep_colour(g: Grid, c: int) -> Grid:
     """Keep only cells of colour `c`; everything else becomes background (0)."""
-    if not (g == c).any():
-        raise ValueError("colour absent")
     return out(np.where(g == c, g, BG))
 
 
 @primitive(("Grid", "Colour"), "Grid")
 def remove_colour(g: Grid, c: int) -> Grid:
     """Cells of colour `c` become background (0)."""
-    if c == BG or not (g == c).any():
-        raise ValueError("colour absent or background")
+    if c == BG:
+        raise ValueError("removing the background")
     return out(np.where(g == c, BG, g))
 
 
@@ -66,8 +65,6 @@ def recolour_foreground(g: Grid, c: int) -> Grid:
 @primitive(("Grid", "Colour"), "Grid")
 def fill_background(g: Grid, c: int) -> Grid:
     """Every background (0) cell becomes colour `c`."""
-    if not (g == BG).any():
-        raise ValueError("no background")
     return out(np.where(g == BG, c, g))
 
 
@@ -109,21 +106,19 @@ def remove_least_common_colour(g: Grid) -> Grid:
 def majority_to_background(g: Grid) -> Grid:
     """Swap the most frequent colour with 0, so the majority colour becomes the background."""
     m = most_common(g)
-    if m == BG:
-        raise ValueError("majority is already background")
     out_ = g.copy()
     out_[g == m] = BG
     out_[g == BG] = m
     return out_
 
 
-@primitive(("Grid",), "Colour", cost=0.5)
+@primitive(("Grid",), "Colour", cost=1.0)
 def most_common_colour(g: Grid) -> int:
     """The most frequent colour (background included)."""
     return most_common(g)
 
 
-@primitive(("Grid",), "Colour", cost=0.5)
+@primitive(("Grid",), "Colour", cost=1.0)
 def least_common_colour(g: Grid) -> int:
     """The least frequent colour present (background included)."""
     hist = histogram(g).astype(np.float64)
@@ -163,19 +158,58 @@ def colours_by_count(g: Grid) -> Grid:
     return out(np.array(cols, dtype=np.int8).reshape(-1, 1))
 
 
-@primitive(("Grid",), "Grid")
+@primitive(("Grid",), "Grid", cost=1.5)
 def most_common_colour_cell(g: Grid) -> Grid:
     """A 1x1 grid of the most frequent non-background colour."""
     return out(np.array([[most_common_foreground(g)]]))
 
 
-@primitive(("Grid",), "Grid")
+@primitive(("Grid",), "Grid", cost=1.5)
 def least_common_colour_cell(g: Grid) -> Grid:
     """A 1x1 grid of the least frequent non-background colour."""
     return out(np.array([[least_common_foreground(g)]]))
 
 
-@primitive(("Grid", "Colour"), "Grid")
+@primitive(("Grid", "Colour"), "Grid", cost=2.0)
 def fill_grid(g: Grid, c: int) -> Grid:
     """A grid of g's shape filled with colour `c`."""
     return out(np.full(g.shape, c))
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+def recolour_minority(g: Grid, c: int) -> Grid:
+    """Every cell not of the most frequent colour becomes colour `c`."""
+    m = most_common(g)
+    return out(np.where(g == m, g, c))
+
+
+def _majority_along(g: Grid, axis: int) -> Grid:
+    counts = np.stack([(g == c).sum(axis=axis) for c in range(10)])  # (10, lines)
+    best = np.argmax(counts, axis=0).astype(np.int8)
+    return out(np.broadcast_to(best[:, None] if axis == 1 else best[None, :], g.shape))
+
+
+@primitive(("Grid",), "Grid")
+def majority_per_row(g: Grid) -> Grid:
+    """Each row filled with its most frequent colour."""
+    return _majority_along(g, 1)
+
+
+@primitive(("Grid",), "Grid")
+def majority_per_column(g: Grid) -> Grid:
+    """Each column filled with its most frequent colour."""
+    return _majority_along(g, 0)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def majority_per_line(g: Grid) -> Grid:
+    """Rows or columns (whichever keeps more cells) filled with their most frequent colour."""
+    a, b = _majority_along(g, 1), _majority_along(g, 0)
+    return a if (a == g).sum() >= (b == g).sum() else b
+
+
+@primitive(("Grid",), "Colour", cost=1.0)
+def border_colour(g: Grid) -> int:
+    """The most frequent colour on the grid's outermost ring."""
+    ring = np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])
+    return int(np.argmax(np.bincount(ring.astype(np.int64), minlength=10)))

@@ -1,0 +1,730 @@
+"""Numba kernels: the DSL's hot loops. Arrays in, arrays out; no Python objects.
+
+Every function is `@njit(cache=True)` and compiles lazily on first call (nothing at import time).
+Grids are 2-D int8 arrays. Colour parameters are plain ints; -1 means "none" where a kernel
+takes an optional colour (background, wildcard, transparent).
+
+Symmetry index k follows `dsl.primitives.geometry.SYMMETRIES`: 0 identity, 1 rot90 (clockwise),
+2 rot180, 3 rot270, 4 flip_lr, 5 flip_ud, 6 transpose, 7 antitranspose.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+# ---------------------------------------------------------------------------------------------
+# Connected components
+
+
+@njit(cache=True)
+def label_components(
+    g: np.ndarray, conn8: bool, multicolour: bool, bg: int
+) -> tuple[np.ndarray, int]:
+    """Label connected components; returns (labels int32 array, count).
+
+    Cells of colour `bg` get label -1 (bg=-1: no background). Single-colour mode joins equal
+    neighbours; multicolour mode joins any two non-background neighbours. Labels are numbered in
+    row-major order of each component's first cell.
+    """
+    h, w = g.shape
+    labels = np.full((h, w), -1, dtype=np.int32)
+    stack_r = np.empty(h * w, dtype=np.int32)
+    stack_c = np.empty(h * w, dtype=np.int32)
+    n = 0
+    for r0 in range(h):
+        for c0 in range(w):
+            if labels[r0, c0] != -1 or g[r0, c0] == bg:
+                continue
+            colour = g[r0, c0]
+            labels[r0, c0] = n
+            stack_r[0] = r0
+            stack_c[0] = c0
+            top = 1
+            while top > 0:
+                top -= 1
+                r = stack_r[top]
+                c = stack_c[top]
+                for dr in range(-1, 2):
+                    for dc in range(-1, 2):
+                        if dr == 0 and dc == 0:
+                            continue
+                        if not conn8 and dr != 0 and dc != 0:
+                            continue
+                        rr = r + dr
+                        cc = c + dc
+                        if rr < 0 or rr >= h or cc < 0 or cc >= w:
+                            continue
+                        if labels[rr, cc] != -1 or g[rr, cc] == bg:
+                            continue
+                        if not multicolour and g[rr, cc] != colour:
+                            continue
+                        labels[rr, cc] = n
+                        stack_r[top] = rr
+                        stack_c[top] = cc
+                        top += 1
+            n += 1
+    return labels, n
+
+
+@njit(cache=True)
+def component_boxes(labels: np.ndarray, n: int) -> np.ndarray:
+    """Per label: [top, left, bottom, right, size] (bottom/right inclusive), int32 (n, 5)."""
+    h, w = labels.shape
+    out = np.zeros((n, 5), dtype=np.int32)
+    for k in range(n):
+        out[k, 0] = h
+        out[k, 1] = w
+        out[k, 2] = -1
+        out[k, 3] = -1
+    for r in range(h):
+        for c in range(w):
+            k = labels[r, c]
+            if k < 0:
+                continue
+            if r < out[k, 0]:
+                out[k, 0] = r
+            if c < out[k, 1]:
+                out[k, 1] = c
+            if r > out[k, 2]:
+                out[k, 2] = r
+            if c > out[k, 3]:
+                out[k, 3] = c
+            out[k, 4] += 1
+    return out
+
+
+@njit(cache=True)
+def flood_fill(g: np.ndarray, r0: int, c0: int, colour: int, conn8: bool) -> np.ndarray:
+    """Copy of g with the same-colour region containing (r0, c0) recoloured to `colour`."""
+    h, w = g.shape
+    out = g.copy()
+    old = g[r0, c0]
+    if old == colour:
+        return out
+    seen = np.zeros((h, w), dtype=np.bool_)
+    stack_r = np.empty(h * w, dtype=np.int32)
+    stack_c = np.empty(h * w, dtype=np.int32)
+    stack_r[0] = r0
+    stack_c[0] = c0
+    seen[r0, c0] = True
+    top = 1
+    while top > 0:
+        top -= 1
+        r = stack_r[top]
+        c = stack_c[top]
+        out[r, c] = colour
+        for dr in range(-1, 2):
+            for dc in range(-1, 2):
+                if (dr == 0 and dc == 0) or (not conn8 and dr != 0 and dc != 0):
+                    continue
+                rr = r + dr
+                cc = c + dc
+                if 0 <= rr < h and 0 <= cc < w and not seen[rr, cc] and g[rr, cc] == old:
+                    seen[rr, cc] = True
+                    stack_r[top] = rr
+                    stack_c[top] = cc
+                    top += 1
+    return out
+
+
+@njit(cache=True)
+def border_reachable(g: np.ndarray, colour: int, conn8: bool) -> np.ndarray:
+    """Bool mask of cells of `colour` connected (through `colour`) to the grid's border."""
+    h, w = g.shape
+    seen = np.zeros((h, w), dtype=np.bool_)
+    stack_r = np.empty(h * w, dtype=np.int32)
+    stack_c = np.empty(h * w, dtype=np.int32)
+    top = 0
+    for r in range(h):
+        for c in range(w):
+            if (r == 0 or c == 0 or r == h - 1 or c == w - 1) and g[r, c] == colour:
+                seen[r, c] = True
+                stack_r[top] = r
+                stack_c[top] = c
+                top += 1
+    while top > 0:
+        top -= 1
+        r = stack_r[top]
+        c = stack_c[top]
+        for dr in range(-1, 2):
+            for dc in range(-1, 2):
+                if (dr == 0 and dc == 0) or (not conn8 and dr != 0 and dc != 0):
+                    continue
+                rr = r + dr
+                cc = c + dc
+                if 0 <= rr < h and 0 <= cc < w and not seen[rr, cc] and g[rr, cc] == colour:
+                    seen[rr, cc] = True
+                    stack_r[top] = rr
+                    stack_c[top] = cc
+                    top += 1
+    return seen
+
+
+@njit(cache=True)
+def fill_enclosed(g: np.ndarray, bg: int, colour: int) -> np.ndarray:
+    """Copy of g with `bg` cells not 4-connected to the border (through bg) set to `colour`."""
+    reach = border_reachable(g, bg, False)
+    out = g.copy()
+    h, w = g.shape
+    for r in range(h):
+        for c in range(w):
+            if g[r, c] == bg and not reach[r, c]:
+                out[r, c] = colour
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Colours and masks
+
+
+@njit(cache=True)
+def colour_histogram(g: np.ndarray) -> np.ndarray:
+    """Count of each colour 0..9, int64[10]."""
+    out = np.zeros(10, dtype=np.int64)
+    h, w = g.shape
+    for r in range(h):
+        for c in range(w):
+            out[g[r, c]] += 1
+    return out
+
+
+@njit(cache=True)
+def mask_eq(g: np.ndarray, colour: int) -> np.ndarray:
+    """Bool mask of cells equal to `colour`."""
+    h, w = g.shape
+    out = np.zeros((h, w), dtype=np.bool_)
+    for r in range(h):
+        for c in range(w):
+            out[r, c] = g[r, c] == colour
+    return out
+
+
+@njit(cache=True)
+def paint_mask(g: np.ndarray, mask: np.ndarray, colour: int) -> np.ndarray:
+    """Copy of g with cells where `mask` is True set to `colour`."""
+    out = g.copy()
+    h, w = g.shape
+    for r in range(h):
+        for c in range(w):
+            if mask[r, c]:
+                out[r, c] = colour
+    return out
+
+
+@njit(cache=True)
+def grids_equal(a: np.ndarray, b: np.ndarray) -> bool:
+    """True when a and b have the same shape and cells."""
+    if a.shape[0] != b.shape[0] or a.shape[1] != b.shape[1]:
+        return False
+    h, w = a.shape
+    for r in range(h):
+        for c in range(w):
+            if a[r, c] != b[r, c]:
+                return False
+    return True
+
+
+_FNV_OFFSET = np.uint64(14695981039346656037)
+_FNV_PRIME = np.uint64(1099511628211)
+
+
+@njit(cache=True)
+def grid_hash(g: np.ndarray) -> np.uint64:
+    """64-bit FNV-1a over (height, width, cells row-major) as a uint64."""
+    h, w = g.shape
+    x = _FNV_OFFSET
+    x = (x ^ np.uint64(h)) * _FNV_PRIME
+    x = (x ^ np.uint64(w)) * _FNV_PRIME
+    for r in range(h):
+        for c in range(w):
+            x = (x ^ np.uint64(np.uint8(g[r, c]))) * _FNV_PRIME
+    return x
+
+
+# ---------------------------------------------------------------------------------------------
+# Symmetry
+
+
+@njit(cache=True)
+def _sym_src(k: int, h: int, w: int, i: int, j: int) -> tuple[int, int]:
+    """Source cell (r, c) in an h x w grid for cell (i, j) of its k-th symmetric image."""
+    if k == 0:
+        return i, j
+    if k == 1:
+        return h - 1 - j, i
+    if k == 2:
+        return h - 1 - i, w - 1 - j
+    if k == 3:
+        return j, w - 1 - i
+    if k == 4:
+        return i, w - 1 - j
+    if k == 5:
+        return h - 1 - i, j
+    if k == 6:
+        return j, i
+    return h - 1 - j, w - 1 - i
+
+
+@njit(cache=True)
+def apply_symmetry(g: np.ndarray, k: int) -> np.ndarray:
+    """The k-th symmetric image of g (index order as in geometry.SYMMETRIES)."""
+    h, w = g.shape
+    if k == 1 or k == 3 or k == 6 or k == 7:
+        oh, ow = w, h
+    else:
+        oh, ow = h, w
+    out = np.empty((oh, ow), dtype=g.dtype)
+    for i in range(oh):
+        for j in range(ow):
+            r, c = _sym_src(k, h, w, i, j)
+            out[i, j] = g[r, c]
+    return out
+
+
+@njit(cache=True)
+def symmetry_flags(g: np.ndarray, wildcard: int) -> np.ndarray:
+    """bool[8]: flags[k] when g equals its k-th symmetric image, ignoring `wildcard` cells.
+
+    Shape-changing symmetries (rot90, rot270, transpose, antitranspose) need a square grid.
+    """
+    h, w = g.shape
+    flags = np.zeros(8, dtype=np.bool_)
+    for k in range(8):
+        if (k == 1 or k == 3 or k == 6 or k == 7) and h != w:
+            continue
+        ok = True
+        for i in range(h):
+            for j in range(w):
+                a = g[i, j]
+                if a == wildcard:
+                    continue
+                r, c = _sym_src(k, h, w, i, j)
+                b = g[r, c]
+                if b != wildcard and a != b:
+                    ok = False
+                    break
+            if not ok:
+                break
+        flags[k] = ok
+    return flags
+
+
+@njit(cache=True)
+def complete_symmetry(g: np.ndarray, wildcard: int, flags: np.ndarray) -> np.ndarray:
+    """Fill `wildcard` cells from their images under the symmetries in `flags` (to a fixpoint)."""
+    h, w = g.shape
+    out = g.copy()
+    changed = True
+    while changed:
+        changed = False
+        for i in range(h):
+            for j in range(w):
+                if out[i, j] != wildcard:
+                    continue
+                for k in range(1, 8):
+                    if not flags[k]:
+                        continue
+                    if (k == 1 or k == 3 or k == 6 or k == 7) and h != w:
+                        continue
+                    r, c = _sym_src(k, h, w, i, j)
+                    if out[r, c] != wildcard:
+                        out[i, j] = out[r, c]
+                        changed = True
+                        break
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Crop, paste, scale, tile
+
+
+@njit(cache=True)
+def crop(g: np.ndarray, r0: int, c0: int, h: int, w: int) -> np.ndarray:
+    """Copy of the h x w window with top-left (r0, c0); must lie inside g."""
+    out = np.empty((h, w), dtype=g.dtype)
+    for r in range(h):
+        for c in range(w):
+            out[r, c] = g[r0 + r, c0 + c]
+    return out
+
+
+@njit(cache=True)
+def paste(dst: np.ndarray, src: np.ndarray, r0: int, c0: int, transparent: int) -> np.ndarray:
+    """Copy of dst with src drawn at (r0, c0), clipped; src cells equal to `transparent` skipped."""
+    out = dst.copy()
+    h, w = dst.shape
+    sh, sw = src.shape
+    for r in range(sh):
+        rr = r0 + r
+        if rr < 0 or rr >= h:
+            continue
+        for c in range(sw):
+            cc = c0 + c
+            if cc < 0 or cc >= w:
+                continue
+            v = src[r, c]
+            if v != transparent:
+                out[rr, cc] = v
+    return out
+
+
+@njit(cache=True)
+def upscale(g: np.ndarray, kr: int, kc: int) -> np.ndarray:
+    """Each cell becomes a kr x kc block."""
+    h, w = g.shape
+    out = np.empty((h * kr, w * kc), dtype=g.dtype)
+    for r in range(h * kr):
+        for c in range(w * kc):
+            out[r, c] = g[r // kr, c // kc]
+    return out
+
+
+@njit(cache=True)
+def downscale(g: np.ndarray, kr: int, kc: int) -> np.ndarray:
+    """Each kr x kc block becomes its top-left cell (h, w must be multiples of kr, kc)."""
+    h, w = g.shape
+    out = np.empty((h // kr, w // kc), dtype=g.dtype)
+    for r in range(h // kr):
+        for c in range(w // kc):
+            out[r, c] = g[r * kr, c * kc]
+    return out
+
+
+@njit(cache=True)
+def blocks_uniform(g: np.ndarray, kr: int, kc: int) -> bool:
+    """True when h, w are multiples of kr, kc and every kr x kc block is one colour."""
+    h, w = g.shape
+    if h % kr != 0 or w % kc != 0:
+        return False
+    for r in range(h):
+        for c in range(w):
+            if g[r, c] != g[r - r % kr, c - c % kc]:
+                return False
+    return True
+
+
+@njit(cache=True)
+def tile(g: np.ndarray, nr: int, nc: int) -> np.ndarray:
+    """g repeated nr times down and nc times across."""
+    h, w = g.shape
+    out = np.empty((h * nr, w * nc), dtype=g.dtype)
+    for r in range(h * nr):
+        for c in range(w * nc):
+            out[r, c] = g[r % h, c % w]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Movement
+
+
+@njit(cache=True)
+def gravity(g: np.ndarray, direction: int, bg: int) -> np.ndarray:
+    """Non-`bg` cells slide as far as they go: direction 0 up, 1 down, 2 left, 3 right."""
+    h, w = g.shape
+    out = np.full((h, w), bg, dtype=g.dtype)
+    if direction == 0 or direction == 1:
+        for c in range(w):
+            if direction == 0:
+                k = 0
+                for r in range(h):
+                    if g[r, c] != bg:
+                        out[k, c] = g[r, c]
+                        k += 1
+            else:
+                k = h - 1
+                for r in range(h - 1, -1, -1):
+                    if g[r, c] != bg:
+                        out[k, c] = g[r, c]
+                        k -= 1
+    else:
+        for r in range(h):
+            if direction == 2:
+                k = 0
+                for c in range(w):
+                    if g[r, c] != bg:
+                        out[r, k] = g[r, c]
+                        k += 1
+            else:
+                k = w - 1
+                for c in range(w - 1, -1, -1):
+                    if g[r, c] != bg:
+                        out[r, k] = g[r, c]
+                        k -= 1
+    return out
+
+
+@njit(cache=True)
+def shift(g: np.ndarray, dr: int, dc: int, fill: int) -> np.ndarray:
+    """g moved by (dr, dc) on a same-size canvas; uncovered cells get `fill`."""
+    h, w = g.shape
+    out = np.full((h, w), fill, dtype=g.dtype)
+    for r in range(h):
+        rr = r + dr
+        if rr < 0 or rr >= h:
+            continue
+        for c in range(w):
+            cc = c + dc
+            if 0 <= cc < w:
+                out[rr, cc] = g[r, c]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing
+
+
+@njit(cache=True)
+def draw_line(g: np.ndarray, r0: int, c0: int, r1: int, c1: int, colour: int) -> np.ndarray:
+    """Copy of g with a straight line (Bresenham, endpoints included) in `colour`, clipped."""
+    out = g.copy()
+    h, w = g.shape
+    dr = abs(r1 - r0)
+    dc = abs(c1 - c0)
+    sr = 1 if r1 >= r0 else -1
+    sc = 1 if c1 >= c0 else -1
+    err = dc - dr
+    r = r0
+    c = c0
+    while True:
+        if 0 <= r < h and 0 <= c < w:
+            out[r, c] = colour
+        if r == r1 and c == c1:
+            break
+        e2 = 2 * err
+        if e2 > -dr:
+            err -= dr
+            c += sc
+        if e2 < dc:
+            err += dc
+            r += sr
+    return out
+
+
+@njit(cache=True)
+def draw_ray(
+    g: np.ndarray, r0: int, c0: int, dr: int, dc: int, colour: int, stop: int
+) -> np.ndarray:
+    """Copy of g with a ray from (r0, c0) (exclusive) in direction (dr, dc) to the border.
+
+    stop >= 0: the ray ends before the first cell whose colour is not `stop` (its background).
+    """
+    out = g.copy()
+    h, w = g.shape
+    r = r0 + dr
+    c = c0 + dc
+    while 0 <= r < h and 0 <= c < w:
+        if stop >= 0 and g[r, c] != stop:
+            break
+        out[r, c] = colour
+        r += dr
+        c += dc
+    return out
+
+
+@njit(cache=True)
+def connect_pairs(g: np.ndarray, bg: int, directions: int, colour: int) -> np.ndarray:
+    """Copy of g where every two equal non-`bg` cells with only `bg` between them are joined by
+    a line of their colour (colour=-1) or of `colour`. `directions` is a bit set: 1 rows,
+    2 columns, 4 diagonals. Passes run rows, diagonals, columns, so columns win at crossings."""
+    h, w = g.shape
+    out = g.copy()
+    for d in range(4):
+        if d == 0:
+            if not directions & 1:
+                continue
+            dr, dc = 0, 1
+        elif d == 1:
+            if not directions & 4:
+                continue
+            dr, dc = 1, 1
+        elif d == 2:
+            if not directions & 4:
+                continue
+            dr, dc = 1, -1
+        else:
+            if not directions & 2:
+                continue
+            dr, dc = 1, 0
+        for r in range(h):
+            for c in range(w):
+                v = g[r, c]
+                if v == bg:
+                    continue
+                rr = r + dr
+                cc = c + dc
+                while 0 <= rr < h and 0 <= cc < w and g[rr, cc] == bg:
+                    rr += dr
+                    cc += dc
+                if 0 <= rr < h and 0 <= cc < w and g[rr, cc] == v:
+                    rr = r + dr
+                    cc = c + dc
+                    while g[rr, cc] == bg:
+                        out[rr, cc] = v if colour < 0 else colour
+                        rr += dr
+                        cc += dc
+    return out
+
+
+@njit(cache=True)
+def neighbour_mask(g: np.ndarray, bg: int, conn8: bool) -> np.ndarray:
+    """Bool mask of `bg` cells with at least one non-`bg` neighbour (4- or 8-connected)."""
+    h, w = g.shape
+    out = np.zeros((h, w), dtype=np.bool_)
+    for r in range(h):
+        for c in range(w):
+            if g[r, c] != bg:
+                continue
+            found = False
+            for dr in range(-1, 2):
+                for dc in range(-1, 2):
+                    if (dr == 0 and dc == 0) or (not conn8 and dr != 0 and dc != 0):
+                        continue
+                    rr = r + dr
+                    cc = c + dc
+                    if 0 <= rr < h and 0 <= cc < w and g[rr, cc] != bg:
+                        found = True
+            out[r, c] = found
+    return out
+
+
+@njit(cache=True)
+def interior_mask(g: np.ndarray, bg: int) -> np.ndarray:
+    """Bool mask of non-`bg` cells whose 4 neighbours all exist and share their colour."""
+    h, w = g.shape
+    out = np.zeros((h, w), dtype=np.bool_)
+    for r in range(1, h - 1):
+        for c in range(1, w - 1):
+            v = g[r, c]
+            if v == bg:
+                continue
+            out[r, c] = (
+                g[r - 1, c] == v and g[r + 1, c] == v and g[r, c - 1] == v and (g[r, c + 1] == v)
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Periodicity
+
+
+@njit(cache=True)
+def period_consistent(g: np.ndarray, pr: int, pc: int, wildcard: int, exact: bool) -> bool:
+    """True when g repeats with period (pr, pc): cells congruent mod (pr, pc) that are not
+    `wildcard` agree, and every residue class has a known cell. exact: pr, pc must divide h, w."""
+    h, w = g.shape
+    if exact and (h % pr != 0 or w % pc != 0):
+        return False
+    table = np.full((pr, pc), -1, dtype=np.int16)
+    for r in range(h):
+        for c in range(w):
+            v = g[r, c]
+            if v == wildcard:
+                continue
+            t = table[r % pr, c % pc]
+            if t == -1:
+                table[r % pr, c % pc] = v
+            elif t != v:
+                return False
+    for i in range(pr):
+        for j in range(pc):
+            if table[i, j] == -1:
+                return False
+    return True
+
+
+@njit(cache=True)
+def min_period(g: np.ndarray, wildcard: int, exact: bool) -> tuple[int, int]:
+    """(pr, pc) of smallest area (then smallest pr) for which g is periodic (see
+    period_consistent); (h, w) when nothing smaller fits."""
+    h, w = g.shape
+    for area in range(1, h * w + 1):
+        for pr in range(1, h + 1):
+            if area % pr != 0:
+                continue
+            pc = area // pr
+            if pc > w:
+                continue
+            if period_consistent(g, pr, pc, wildcard, exact):
+                return pr, pc
+    return h, w
+
+
+@njit(cache=True)
+def periodic_fill(g: np.ndarray, pr: int, pc: int, wildcard: int) -> np.ndarray:
+    """Copy of g with `wildcard` cells set from their residue class mod (pr, pc)."""
+    h, w = g.shape
+    table = np.full((pr, pc), -1, dtype=np.int16)
+    for r in range(h):
+        for c in range(w):
+            if g[r, c] != wildcard:
+                table[r % pr, c % pc] = g[r, c]
+    out = g.copy()
+    for r in range(h):
+        for c in range(w):
+            if out[r, c] == wildcard and table[r % pr, c % pc] >= 0:
+                out[r, c] = table[r % pr, c % pc]
+    return out
+
+
+@njit(cache=True)
+def component_colour_counts(labels: np.ndarray, g: np.ndarray, n: int) -> np.ndarray:
+    """Per label, the count of each colour among its cells, int32 (n, 10)."""
+    out = np.zeros((n, 10), dtype=np.int32)
+    h, w = labels.shape
+    for r in range(h):
+        for c in range(w):
+            k = labels[r, c]
+            if k >= 0:
+                out[k, g[r, c]] += 1
+    return out
+
+
+@njit(cache=True)
+def shoot_rays(g: np.ndarray, bg: int, dirs: np.ndarray, stop: bool) -> np.ndarray:
+    """From every non-`bg` cell (row-major order), rays of its colour in each direction of
+    `dirs` (k x 2: dr, dc) up to the border; with `stop`, a ray ends before the first non-`bg`
+    cell of g. Rays are traced on g, so they do not block each other; later ones overwrite."""
+    h, w = g.shape
+    out = g.copy()
+    for r in range(h):
+        for c in range(w):
+            v = g[r, c]
+            if v == bg:
+                continue
+            for k in range(dirs.shape[0]):
+                dr = dirs[k, 0]
+                dc = dirs[k, 1]
+                rr = r + dr
+                cc = c + dc
+                while 0 <= rr < h and 0 <= cc < w:
+                    if stop and g[rr, cc] != bg:
+                        break
+                    out[rr, cc] = v
+                    rr += dr
+                    cc += dc
+    return out
+
+
+@njit(cache=True)
+def mode_filter(g: np.ndarray) -> np.ndarray:
+    """Each cell takes the most frequent colour of its 3x3 neighbourhood (clipped at the edges);
+    on a tie the cell keeps its colour if it is among the most frequent, else the lowest wins."""
+    h, w = g.shape
+    out = g.copy()
+    counts = np.zeros(10, dtype=np.int64)
+    for r in range(h):
+        for c in range(w):
+            counts[:] = 0
+            for rr in range(max(r - 1, 0), min(r + 2, h)):
+                for cc in range(max(c - 1, 0), min(c + 2, w)):
+                    counts[g[rr, cc]] += 1
+            best = 0
+            for k in range(10):
+                if counts[k] > counts[best]:
+                    best = k
+            if counts[g[r, c]] == counts[best]:
+                best = g[r, c]
+            out[r, c] = best
+    return out

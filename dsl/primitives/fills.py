@@ -1,0 +1,322 @@
+"""Border and fill primitives: frames, enclosed holes, outlines, halos, rays and lines."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dsl import kernels
+from dsl.primitives.common import BG, out
+from dsl.registry import primitive
+from dsl.types import Grid
+
+
+@primitive(("Grid", "Colour"), "Grid")
+def draw_border(g: Grid, c: int) -> Grid:
+    """Set the outermost ring of cells to colour `c`."""
+    res = g.copy()
+    res[0, :] = c
+    res[-1, :] = c
+    res[:, 0] = c
+    res[:, -1] = c
+    return out(res)
+
+
+@primitive(("Grid", "Colour"), "Grid")
+def fill_enclosed(g: Grid, c: int) -> Grid:
+    """Background cells not connected to the border (holes inside shapes) become colour `c`."""
+    return out(kernels.fill_enclosed(g, BG, c))
+
+
+@primitive(("Grid", "Colour"), "Grid")
+def fill_bbox_background(g: Grid, c: int) -> Grid:
+    """Inside each object's bounding box (8-connected, multicolour) background becomes `c`."""
+    labels, n = kernels.label_components(g, True, True, BG)
+    boxes = kernels.component_boxes(labels, n)
+    res = g.copy()
+    for r0, c0, r1, c1, _ in boxes:
+        win = res[r0 : r1 + 1, c0 : c1 + 1]
+        win[win == BG] = c
+    return out(res)
+
+
+@primitive(("Grid", "Colour"), "Grid")
+def halo(g: Grid, c: int) -> Grid:
+    """Background cells touching (8 ways) a non-background cell become colour `c`."""
+    m = kernels.neighbour_mask(g, BG, True)
+    return out(kernels.paint_mask(g, m, c))
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+def halo_4(g: Grid, c: int) -> Grid:
+    """Background cells touching (4 ways) a non-background cell become colour `c`."""
+    m = kernels.neighbour_mask(g, BG, False)
+    return out(kernels.paint_mask(g, m, c))
+
+
+@primitive(("Grid",), "Grid")
+def hollow(g: Grid) -> Grid:
+    """Interior cells of shapes (all 4 neighbours the same colour) become background."""
+    return out(kernels.paint_mask(g, kernels.interior_mask(g, BG), BG))
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.0)
+def recolour_interior(g: Grid, c: int) -> Grid:
+    """Interior cells of shapes (all 4 neighbours the same colour) become colour `c`."""
+    return out(kernels.paint_mask(g, kernels.interior_mask(g, BG), c))
+
+
+@primitive(("Grid",), "Grid")
+def connect_lines(g: Grid) -> Grid:
+    """Join equal-coloured cells on a row or column by a line of their colour over background."""
+    return out(kernels.connect_pairs(g, BG, 3, -1))
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def connect_lines_diagonal(g: Grid) -> Grid:
+    """Join equal-coloured cells on a row, column or diagonal by a line over background."""
+    return out(kernels.connect_pairs(g, BG, 7, -1))
+
+
+def _rays(g: Grid, dirs: tuple[tuple[int, int], ...], stop: bool) -> Grid:
+    return out(kernels.shoot_rays(g, BG, np.array(dirs, dtype=np.int64), stop))
+
+
+_DIRS = {
+    "up": ((-1, 0),),
+    "down": ((1, 0),),
+    "left": ((0, -1),),
+    "right": ((0, 1),),
+    "h": ((0, -1), (0, 1)),
+    "v": ((-1, 0), (1, 0)),
+    "cross": ((-1, 0), (1, 0), (0, -1), (0, 1)),
+    "diag": ((-1, -1), (-1, 1), (1, -1), (1, 1)),
+}
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def rays_up(g: Grid) -> Grid:
+    """Every non-background cell extends a line of its colour upward to the border."""
+    return _rays(g, _DIRS["up"], False)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def rays_down(g: Grid) -> Grid:
+    """Every non-background cell extends a line of its colour downward to the border."""
+    return _rays(g, _DIRS["down"], False)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def rays_left(g: Grid) -> Grid:
+    """Every non-background cell extends a line of its colour leftward to the border."""
+    return _rays(g, _DIRS["left"], False)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def rays_right(g: Grid) -> Grid:
+    """Every non-background cell extends a line of its colour rightward to the border."""
+    return _rays(g, _DIRS["right"], False)
+
+
+@primitive(("Grid",), "Grid")
+def rays_horizontal(g: Grid) -> Grid:
+    """Every non-background cell extends its colour along its whole row (over background)."""
+    return _rays(g, _DIRS["h"], True)
+
+
+@primitive(("Grid",), "Grid")
+def rays_vertical(g: Grid) -> Grid:
+    """Every non-background cell extends its colour along its whole column (over background)."""
+    return _rays(g, _DIRS["v"], True)
+
+
+@primitive(("Grid",), "Grid")
+def rays_cross(g: Grid) -> Grid:
+    """Every non-background cell extends its colour along its row and column (over background)."""
+    return _rays(g, _DIRS["cross"], True)
+
+
+@primitive(("Grid",), "Grid")
+def rays_diagonal(g: Grid) -> Grid:
+    """Every non-background cell extends its colour along both diagonals (over background)."""
+    return _rays(g, _DIRS["diag"], True)
+
+
+@primitive(("Grid", "Colour"), "Grid")
+def recolour_boundary(g: Grid, c: int) -> Grid:
+    """Non-background cells on the edge of their shape (not interior) become colour `c`."""
+    m = (g != BG) & ~kernels.interior_mask(g, BG)
+    return out(kernels.paint_mask(g, m, c))
+
+
+@primitive(("Grid", "Colour"), "Grid")
+def invert_foreground(g: Grid, c: int) -> Grid:
+    """Background cells become colour `c`; every other cell becomes background."""
+    return out(np.where(g == BG, c, BG))
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+def box_objects(g: Grid, c: int) -> Grid:
+    """Draw a rectangle of colour `c` one cell outside each object's (8-connected) bounding box."""
+    labels, n = kernels.label_components(g, True, True, BG)
+    boxes = kernels.component_boxes(labels, n)
+    res = g.copy()
+    h, w = g.shape
+    for r0, c0, r1, c1, _ in boxes:
+        a, b, e, f = r0 - 1, c0 - 1, r1 + 1, c1 + 1
+        for r in range(max(a, 0), min(e, h - 1) + 1):
+            for col in (b, f):
+                if 0 <= col < w and res[r, col] == BG:
+                    res[r, col] = c
+        for col in range(max(b, 0), min(f, w - 1) + 1):
+            for r in (a, e):
+                if 0 <= r < h and res[r, col] == BG:
+                    res[r, col] = c
+    return out(res)
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+def connect_lines_with(g: Grid, c: int) -> Grid:
+    """Join equal-coloured cells on a row or column by a line of colour `c` over background."""
+    return out(kernels.connect_pairs(g, BG, 3, c))
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+def fill_empty_lines(g: Grid, c: int) -> Grid:
+    """Rows and columns that are entirely background become colour `c`."""
+    rows, cols = (g == BG).all(axis=1), (g == BG).all(axis=0)
+    res = g.copy()
+    res[rows, :] = c
+    res[:, cols] = c
+    return out(res)
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+def mark_uniform_rows(g: Grid, c: int) -> Grid:
+    """Rows of a single colour become colour `c`; all other rows become background."""
+    rows = (g == g[:, :1]).all(axis=1)
+    return out(np.where(rows[:, None], c, BG) + np.zeros_like(g))
+
+
+@primitive(("Grid",), "Grid")
+def fill_colour_boxes(g: Grid) -> Grid:
+    """Each non-background colour fills the background inside its cells' bounding box."""
+    res = g.copy()
+    for c in range(10):
+        if c == BG or not (g == c).any():
+            continue
+        rows = np.nonzero((g == c).any(axis=1))[0]
+        cols = np.nonzero((g == c).any(axis=0))[0]
+        win = res[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+        win[win == BG] = c
+    return out(res)
+
+
+def _regions(g: Grid) -> tuple[np.ndarray, np.ndarray]:
+    """Labels of the 4-connected background regions and their [top, left, bottom, right, size]."""
+    labels, n = kernels.label_components(np.where(g == BG, 0, 1).astype(np.int8), False, False, 1)
+    if n == 0:
+        raise ValueError("no background")
+    return labels, kernels.component_boxes(labels, n)
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+def fill_regions_touching(g: Grid, c: int) -> Grid:
+    """Background regions (4-connected) that touch a cell of colour `c` are filled with `c`."""
+    if not (g == BG).any():
+        return out(g)
+    labels, _ = _regions(g)
+    near = kernels.neighbour_mask(np.where(g == c, 1, 0).astype(np.int8), 0, False)
+    hit = np.unique(labels[near & (labels >= 0)])
+    return out(np.where(np.isin(labels, hit), c, g))
+
+
+def _recolour_region(g: Grid, c: int, pick: int) -> Grid:
+    labels, boxes = _regions(g)
+    sizes = boxes[:, 4].tolist()
+    target = max(sizes) if pick > 0 else min(sizes)
+    if len(sizes) < 2 or sizes.count(target) != 1:
+        raise ValueError("no unique region")
+    return out(np.where(labels == sizes.index(target), c, g))
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+def recolour_largest_region(g: Grid, c: int) -> Grid:
+    """The largest 4-connected background region becomes colour `c`."""
+    return _recolour_region(g, c, 1)
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+def recolour_smallest_region(g: Grid, c: int) -> Grid:
+    """The smallest 4-connected background region becomes colour `c`."""
+    return _recolour_region(g, c, -1)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def drip_up(g: Grid) -> Grid:
+    """Every non-background cell extends its colour upward over background until blocked."""
+    return _rays(g, _DIRS["up"], True)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def drip_down(g: Grid) -> Grid:
+    """Every non-background cell extends its colour downward over background until blocked."""
+    return _rays(g, _DIRS["down"], True)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def drip_left(g: Grid) -> Grid:
+    """Every non-background cell extends its colour leftward over background until blocked."""
+    return _rays(g, _DIRS["left"], True)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def drip_right(g: Grid) -> Grid:
+    """Every non-background cell extends its colour rightward over background until blocked."""
+    return _rays(g, _DIRS["right"], True)
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+def connect_rows_with(g: Grid, c: int) -> Grid:
+    """Join equal-coloured cells on a row by a line of colour `c` over background."""
+    return out(kernels.connect_pairs(g, BG, 1, c))
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+def connect_columns_with(g: Grid, c: int) -> Grid:
+    """Join equal-coloured cells on a column by a line of colour `c` over background."""
+    return out(kernels.connect_pairs(g, BG, 2, c))
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def fill_enclosed_by_size(g: Grid) -> Grid:
+    """Each enclosed background region (a hole) is filled with the colour equal to its size."""
+    holes = (g == BG) & ~kernels.border_reachable(g, BG, False)
+    labels, n = kernels.label_components(np.where(holes, 1, 0).astype(np.int8), False, False, 0)
+    sizes = kernels.component_boxes(labels, n)[:, 4]
+    if n and sizes.max() > 9:
+        raise ValueError("hole too big to name by a colour")
+    return out(np.where(labels >= 0, sizes[np.maximum(labels, 0)] if n else 0, g))
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def mode_filter(g: Grid) -> Grid:
+    """Each cell takes the most frequent colour around it (3x3), removing speckle noise."""
+    return out(kernels.mode_filter(g))
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def dilate(g: Grid) -> Grid:
+    """Background cells next to (4 ways) a non-background cell take its colour (first of up,
+    down, left, right)."""
+    res = g.copy()
+    p = np.pad(g, 1)
+    for nb in (p[:-2, 1:-1], p[2:, 1:-1], p[1:-1, :-2], p[1:-1, 2:]):
+        fill = (res == BG) & (nb != BG)
+        res[fill] = nb[fill]
+    return out(res)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def erode(g: Grid) -> Grid:
+    """Only interior cells of shapes survive (all 4 neighbours the same colour)."""
+    return out(np.where(kernels.interior_mask(g, BG), g, BG))

@@ -1,0 +1,361 @@
+"""Object edits: whole-grid transforms that act object by object (multicolour 8-connected
+objects on background 0 unless a docstring says otherwise): keep, remove, crop, recolour, move,
+mirror, stamp, extend.
+
+In-place edits of a grid with nothing to edit are no-ops (they return the grid unchanged), so a
+program stays valid on a demonstration where the rule has nothing to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from dsl import kernels
+from dsl.primitives.common import BG, out
+from dsl.primitives.objects import (
+    Object,
+    default_objects,
+    encloses_hole,
+    erase_object,
+    largest,
+    objects,
+    objects_diagonal,
+    objects_multicolour,
+    or_none,
+    paint_object,
+    recolour_objects,
+    smallest,
+    unique_pattern,
+)
+from dsl.registry import primitive
+from dsl.types import Grid
+
+
+def _keep(g: Grid, keep: list[Object]) -> Grid:
+    res = np.full_like(g, BG)
+    for o in keep:
+        res = paint_object(res, o)
+    return out(res)
+
+
+@primitive(("Grid",), "Grid")
+def crop_largest_object(g: Grid) -> Grid:
+    """Crop to the largest object (multicolour, 8-connected)."""
+    return out(largest(default_objects(g)).patch)
+
+
+@primitive(("Grid",), "Grid")
+def crop_smallest_object(g: Grid) -> Grid:
+    """Crop to the smallest object (multicolour, 8-connected)."""
+    return out(smallest(default_objects(g)).patch)
+
+
+@primitive(("Grid",), "Grid")
+def crop_odd_object(g: Grid) -> Grid:
+    """Crop to the one object whose pattern differs from all others (multicolour, 8-connected)."""
+    return out(unique_pattern(default_objects(g)).patch)
+
+
+@primitive(("Grid",), "Grid")
+def keep_largest_object(g: Grid) -> Grid:
+    """Erase every object but the largest (multicolour, 8-connected)."""
+    return _keep(g, [largest(default_objects(g))])
+
+
+@primitive(("Grid",), "Grid")
+def keep_smallest_object(g: Grid) -> Grid:
+    """Erase every object but the smallest (multicolour, 8-connected)."""
+    return _keep(g, [smallest(default_objects(g))])
+
+
+@primitive(("Grid",), "Grid")
+def remove_largest_object(g: Grid) -> Grid:
+    """Erase the largest object (multicolour, 8-connected)."""
+    return erase_object(g, largest(default_objects(g)))
+
+
+@primitive(("Grid",), "Grid")
+def remove_smallest_object(g: Grid) -> Grid:
+    """Erase the smallest object (multicolour, 8-connected)."""
+    return erase_object(g, smallest(default_objects(g)))
+
+
+@primitive(("Grid",), "Grid")
+def remove_singletons(g: Grid) -> Grid:
+    """Erase isolated single cells (noise): objects of one cell (multicolour, 8-connected)."""
+    objs = default_objects(g)
+    if objs and all(o.size == 1 for o in objs):
+        raise ValueError("everything is noise")
+    return _keep(g, [o for o in objs if o.size > 1])
+
+
+@primitive(("Grid", "Colour"), "Grid")
+def recolour_largest_object(g: Grid, c: int) -> Grid:
+    """Recolour the largest object (single-colour, 4-connected) to colour `c`."""
+    return recolour_objects(g, (largest(objects(g)),), c)
+
+
+@primitive(("Grid", "Colour"), "Grid")
+def recolour_smallest_object(g: Grid, c: int) -> Grid:
+    """Recolour the smallest object (single-colour, 4-connected) to colour `c`."""
+    return recolour_objects(g, (smallest(objects(g)),), c)
+
+
+@primitive(("Grid", "Int", "Colour"), "Grid", cost=2.0)
+def recolour_size(g: Grid, k: int, c: int) -> Grid:
+    """Recolour the single-colour 4-connected objects of exactly `k` cells to colour `c`."""
+    return recolour_objects(g, tuple(o for o in or_none(objects, g) if o.size == k), c)
+
+
+def _fall(g: Grid, dr: int, dc: int) -> Grid:
+    """Move each object as a rigid block in direction (dr, dc) until it hits something."""
+    objs = default_objects(g)
+    # Objects nearest the destination edge settle first so the others land on them.
+    order = sorted(objs, key=lambda o: -(o.top * dr + o.left * dc + o.bottom * dr + o.right * dc))
+    res = np.full_like(g, BG)
+    h, w = g.shape
+    for o in order:
+        t, lf = o.top, o.left
+        while True:
+            nt, nl = t + dr, lf + dc
+            if nt < 0 or nl < 0 or nt + o.height > h or nl + o.width > w:
+                break
+            if (res[nt : nt + o.height, nl : nl + o.width][o.mask] != BG).any():
+                break
+            t, lf = nt, nl
+        res[t : t + o.height, lf : lf + o.width][o.mask] = o.grid[o.mask]
+    return out(res)
+
+
+@primitive(("Grid",), "Grid")
+def objects_fall_down(g: Grid) -> Grid:
+    """Each object (multicolour, 8-connected) drops down as a rigid block until it lands."""
+    return _fall(g, 1, 0)
+
+
+@primitive(("Grid",), "Grid")
+def objects_fall_up(g: Grid) -> Grid:
+    """Each object (multicolour, 8-connected) rises as a rigid block until it lands."""
+    return _fall(g, -1, 0)
+
+
+@primitive(("Grid",), "Grid")
+def objects_fall_left(g: Grid) -> Grid:
+    """Each object (multicolour, 8-connected) slides left as a rigid block until it lands."""
+    return _fall(g, 0, -1)
+
+
+@primitive(("Grid",), "Grid")
+def objects_fall_right(g: Grid) -> Grid:
+    """Each object (multicolour, 8-connected) slides right as a rigid block until it lands."""
+    return _fall(g, 0, 1)
+
+
+def _touches_border(o: Object, h: int, w: int) -> bool:
+    return o.top == 0 or o.left == 0 or o.bottom == h - 1 or o.right == w - 1
+
+
+@primitive(("Grid",), "Grid")
+def remove_border_objects(g: Grid) -> Grid:
+    """Erase the objects (multicolour, 8-connected) that touch the grid's edge."""
+    objs = default_objects(g)
+    return _keep(g, [o for o in objs if not _touches_border(o, *g.shape)])
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def keep_border_objects(g: Grid) -> Grid:
+    """Keep only the objects (multicolour, 8-connected) that touch the grid's edge."""
+    objs = default_objects(g)
+    return _keep(g, [o for o in objs if _touches_border(o, *g.shape)])
+
+
+@primitive(("Grid", "Colour"), "Grid")
+def recolour_closed_shapes(g: Grid, c: int) -> Grid:
+    """Recolour the single-colour 8-connected shapes that enclose a hole to colour `c`."""
+    return recolour_objects(
+        g, tuple(o for o in or_none(objects_diagonal, g) if encloses_hole(o)), c
+    )
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+def recolour_open_shapes(g: Grid, c: int) -> Grid:
+    """Recolour the single-colour 8-connected shapes that enclose no hole to colour `c`."""
+    opened = tuple(o for o in or_none(objects_diagonal, g) if not encloses_hole(o))
+    return recolour_objects(g, opened, c)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def recolour_by_size(g: Grid) -> Grid:
+    """Each single-colour 4-connected object takes the colour equal to its size (sizes 1..9)."""
+    objs = or_none(objects, g)
+    if any(o.size > 9 for o in objs):
+        raise ValueError("object too big to name by a colour")
+    res = g.copy()
+    for o in objs:
+        res[o.top : o.top + o.height, o.left : o.left + o.width][o.mask] = o.size
+    return out(res)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def recolour_by_size_rank(g: Grid) -> Grid:
+    """Single-colour 8-connected objects recoloured 1, 2, 3... from largest to smallest."""
+    objs = or_none(objects_diagonal, g)
+    sizes = sorted({o.size for o in objs}, reverse=True)
+    if len(sizes) != len(objs) or len(objs) > 9:
+        raise ValueError("sizes tie or too many objects")
+    res = g.copy()
+    for o in objs:
+        res[o.top : o.top + o.height, o.left : o.left + o.width][o.mask] = sizes.index(o.size) + 1
+    return out(res)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def stamp_at_markers(g: Grid) -> Grid:
+    """Copy the one multi-cell object (the template), centred, onto every single-cell marker."""
+    objs = default_objects(g)
+    templates = [o for o in objs if o.size > 1]
+    markers = [o for o in objs if o.size == 1]
+    if len(templates) != 1 or not markers:
+        raise ValueError("needs one template and some markers")
+    t = templates[0]
+    if t.height % 2 == 0 or t.width % 2 == 0:
+        raise ValueError("template has no centre cell")
+    res = g.copy()
+    for m in markers:
+        res = kernels.paste(
+            res,
+            np.where(t.mask, t.grid, -1).astype(np.int8),
+            m.top - t.height // 2,
+            m.left - t.width // 2,
+            -1,
+        )
+    return out(res)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def swap_colours_in_objects(g: Grid) -> Grid:
+    """In every two-colour object (multicolour, 8-connected), exchange its two colours."""
+    res = g.copy()
+    for o in default_objects(g):
+        if len(o.colours) == 2:
+            a, b = o.colours
+            win = res[o.top : o.top + o.height, o.left : o.left + o.width]
+            win[o.mask] = np.where(o.grid[o.mask] == a, b, a)
+    return out(res)
+
+
+def _per_object(g: Grid, f: Callable[[Grid], Grid]) -> Grid:
+    res = g.copy()
+    for o in default_objects(g):
+        win = res[o.top : o.top + o.height, o.left : o.left + o.width]
+        flipped, m = f(o.grid), f(o.mask)
+        if flipped.shape != win.shape:
+            raise ValueError("object is not square")
+        win[o.mask] = BG
+        win[m] = flipped[m]
+    return out(res)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def flip_objects_lr(g: Grid) -> Grid:
+    """Mirror every object (multicolour, 8-connected) left-right within its bounding box."""
+    return _per_object(g, lambda a: a[:, ::-1])
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def flip_objects_ud(g: Grid) -> Grid:
+    """Mirror every object (multicolour, 8-connected) top-bottom within its bounding box."""
+    return _per_object(g, lambda a: a[::-1])
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def rotate_objects(g: Grid) -> Grid:
+    """Rotate every square object (multicolour, 8-connected) 90 degrees clockwise in place."""
+    return _per_object(g, lambda a: np.rot90(a, -1))
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def extend_segments(g: Grid) -> Grid:
+    """Straight single-colour segments (2+ cells) grow at both ends over background to the edge."""
+    res = g.copy()
+    for o in or_none(objects, g):
+        if o.size < 2 or not (o.height == 1 or o.width == 1):
+            continue
+        dr, dc = (0, 1) if o.height == 1 else (1, 0)
+        res = kernels.draw_ray(res, o.top, o.left, -dr, -dc, o.colour, BG)
+        res = kernels.draw_ray(res, o.bottom, o.right, dr, dc, o.colour, BG)
+    return out(res)
+
+
+@primitive(("Grid",), "Grid")
+def remove_isolated_cells(g: Grid) -> Grid:
+    """Cells with no same-coloured 4-neighbour become background (pixel noise)."""
+    objs = or_none(objects, g)
+    res = g.copy()
+    for o in objs:
+        if o.size == 1:
+            res[o.top, o.left] = BG
+    return out(res)
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+def move_to_touch(g: Grid, c: int) -> Grid:
+    """Every object not of colour `c` slides straight toward the colour-`c` cells until it
+    touches them (objects beside the anchor's rows or columns only)."""
+    anchor = g == c
+    if not anchor.any():
+        return out(g)
+    res = np.where(anchor, g, BG).astype(np.int8)
+    rows = np.nonzero(anchor.any(axis=1))[0]
+    cols = np.nonzero(anchor.any(axis=0))[0]
+    for o in or_none(objects_multicolour, np.where(anchor, BG, g).astype(np.int8)):
+        if o.bottom < rows[0] and o.left <= cols[-1] and o.right >= cols[0]:
+            step = (1, 0)
+        elif o.top > rows[-1] and o.left <= cols[-1] and o.right >= cols[0]:
+            step = (-1, 0)
+        elif o.right < cols[0] and o.top <= rows[-1] and o.bottom >= rows[0]:
+            step = (0, 1)
+        elif o.left > cols[-1] and o.top <= rows[-1] and o.bottom >= rows[0]:
+            step = (0, -1)
+        else:
+            raise ValueError("object not in line with the anchor")
+        t, lf = o.top, o.left
+        h, w = g.shape
+        while True:
+            nt, nl = t + step[0], lf + step[1]
+            if nt < 0 or nl < 0 or nt + o.height > h or nl + o.width > w:
+                raise ValueError("object never touches the anchor")
+            if (res[nt : nt + o.height, nl : nl + o.width][o.mask] != BG).any():
+                break
+            t, lf = nt, nl
+        res[t : t + o.height, lf : lf + o.width][o.mask] = o.grid[o.mask]
+    return out(res)
+
+
+@primitive(("Grid",), "Grid")
+def keep_solid_blocks(g: Grid) -> Grid:
+    """Only cells inside some one-colour 2x2 block survive; thin lines and pixels are erased."""
+    if min(g.shape) < 2:
+        raise ValueError("too small for 2x2 blocks")
+    a = g[:-1, :-1]
+    m = (a != BG) & (a == g[1:, :-1]) & (a == g[:-1, 1:]) & (a == g[1:, 1:])
+    keep = np.zeros(g.shape, dtype=bool)
+    keep[:-1, :-1] |= m
+    keep[1:, :-1] |= m
+    keep[:-1, 1:] |= m
+    keep[1:, 1:] |= m
+    return out(np.where(keep, g, BG))
+
+
+@primitive(("Grid",), "Colour", cost=1.0)
+def largest_object_colour(g: Grid) -> int:
+    """Main colour of the largest object (single-colour, 4-connected)."""
+    return largest(objects(g)).colour
+
+
+@primitive(("Grid",), "Colour", cost=1.0)
+def smallest_object_colour(g: Grid) -> int:
+    """Main colour of the smallest object (single-colour, 4-connected)."""
+    return smallest(objects(g)).colour
