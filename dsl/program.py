@@ -1,0 +1,270 @@
+"""Programs as data: straight-line, single-assignment steps over DSL operations.
+
+A program reads its input grid as `I` and ends with `O = <name>`:
+
+    x1 = rot90(I)
+    x2 = replace_colour(x1, 3, 5)
+    O = x2
+
+Operations are registry primitives plus a few *inferred-parameter* operations defined here
+(`colour_map`, `local_rule`, `tile_blocks`, `constant`): the search learns their literal argument
+(a colour table, a neighbourhood lookup table, ...) from the demonstrations and writes it into the
+program text, so a printed program re-runs without the search. Parsing walks Python's AST with a
+whitelist (names, calls, literals); nothing is evaluated.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from dsl.types import Grid
+
+INPUT = "I"
+OUTPUT = "O"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to an earlier step's value (or the input `I`)."""
+
+    name: str
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Step:
+    target: str
+    op: str
+    args: tuple
+
+    def text(self) -> str:
+        return f"{self.target} = {self.op}({', '.join(format_arg(a) for a in self.args)})"
+
+
+def format_arg(a: Any) -> str:
+    """Literal or reference as program text (dicts with sorted keys, so text is canonical)."""
+    if isinstance(a, Ref):
+        return a.name
+    if isinstance(a, bool):
+        return repr(a)
+    if isinstance(a, (int, np.integer)):
+        return str(int(a))
+    if isinstance(a, str):
+        return repr(a)
+    if isinstance(a, tuple):
+        inner = ", ".join(format_arg(x) for x in a)
+        return f"({inner},)" if len(a) == 1 else f"({inner})"
+    if isinstance(a, dict):
+        items = sorted(a.items())
+        return "{" + ", ".join(f"{format_arg(k)}: {format_arg(v)}" for k, v in items) + "}"
+    raise ValueError(f"cannot print argument {a!r}")
+
+
+@dataclass(frozen=True)
+class Program:
+    """A list of steps; the last step's target is the output (printed as `O = x<n>`)."""
+
+    steps: tuple[Step, ...]
+
+    def text(self) -> str:
+        lines = [s.text() for s in self.steps]
+        last = self.steps[-1].target if self.steps else INPUT
+        return "\n".join([*lines, f"{OUTPUT} = {last}"])
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def run(self, grid: Grid) -> Any:
+        """Run on one input; raises ValueError when some operation does not apply."""
+        env: dict[str, Any] = {INPUT: grid}
+        for s in self.steps:
+            fn = resolve(s.op)
+            args = [env[a.name] if isinstance(a, Ref) else a for a in s.args]
+            env[s.target] = fn(*args)
+        return env[self.steps[-1].target] if self.steps else grid
+
+    def cost(self) -> float:
+        return sum(op_cost(s.op) for s in self.steps)
+
+
+# ----- inferred-parameter operations (their literal argument is learned from demos) -----
+
+
+def colour_map(g: Grid, table: tuple) -> Grid:
+    """Recolour every cell c to table[c] (table: 10 colours)."""
+    if len(table) != 10:
+        raise ValueError("colour table needs 10 entries")
+    return np.ascontiguousarray(np.asarray(table, dtype=np.int8)[g])
+
+
+PAD = 10  # neighbourhood value outside the grid
+
+
+def _bits(g: Grid, axis: int) -> np.ndarray:
+    """Per row (axis=1) or column (axis=0): bitmask of the colours it contains."""
+    onehot = (g[..., None] == np.arange(10, dtype=np.int8)).any(axis=axis)  # (n, 10)
+    return (onehot.astype(np.int64) << np.arange(10, dtype=np.int64)).sum(axis=1)
+
+
+def local_features(g: Grid, kind: str) -> np.ndarray:
+    """Per-cell feature vectors, shape (h, w, k) int64, for a local-rule kind."""
+    h, w = g.shape
+    p = np.full((h + 2, w + 2), PAD, dtype=np.int64)
+    p[1:-1, 1:-1] = g
+    if kind == "n4":
+        offs = ((1, 1), (0, 1), (2, 1), (1, 0), (1, 2))
+    elif kind == "n8":
+        offs = tuple((i, j) for i in (1, 0, 2) for j in (1, 0, 2))
+    elif kind == "rc":
+        rows = np.broadcast_to(_bits(g, 1)[:, None], (h, w))
+        cols = np.broadcast_to(_bits(g, 0)[None, :], (h, w))
+        return np.stack([g.astype(np.int64), rows, cols], axis=-1)
+    elif kind == "par":
+        ii, jj = np.indices((h, w))
+        return np.stack([g.astype(np.int64), ii % 2, jj % 2], axis=-1)
+    else:
+        raise ValueError(f"unknown local rule kind {kind!r}")
+    return np.stack([p[i : i + h, j : j + w] for i, j in offs], axis=-1)
+
+
+def feature_keys(g: Grid, kind: str) -> list[tuple]:
+    """Row-major list of per-cell feature tuples."""
+    f = local_features(g, kind)
+    return [tuple(r) for r in f.reshape(-1, f.shape[-1]).tolist()]
+
+
+def local_rule(g: Grid, kind: str, table: dict) -> Grid:
+    """Each cell becomes table[features of its neighbourhood] (unseen features keep the cell)."""
+    keys = feature_keys(g, kind)
+    flat = g.reshape(-1)
+    out = np.array([table.get(k, int(c)) for k, c in zip(keys, flat.tolist())], dtype=np.int8)
+    return out.reshape(g.shape)
+
+
+def tile_blocks(g: Grid, rows: int, cols: int, syms: tuple) -> Grid:
+    """A rows x cols mosaic; block (i, j) is symmetry syms[i*cols+j] of the grid (D4 index)."""
+    from dsl.primitives.geometry import SYMMETRIES
+
+    if len(syms) != rows * cols:
+        raise ValueError("one symmetry per block")
+    blocks = [SYMMETRIES[s](g) for s in syms]
+    if len({b.shape for b in blocks}) != 1:
+        raise ValueError("blocks differ in shape")
+    h, w = blocks[0].shape
+    if h * rows > 30 or w * cols > 30:
+        raise ValueError("mosaic too large")
+    out = np.block([[blocks[i * cols + j] for j in range(cols)] for i in range(rows)])
+    return np.ascontiguousarray(out.astype(np.int8))
+
+
+def constant(g: Grid, rows: tuple) -> Grid:
+    """The same grid whatever the input."""
+    return np.ascontiguousarray(np.array(rows, dtype=np.int8))
+
+
+INFERRED: dict[str, tuple[Callable, float]] = {
+    "colour_map": (colour_map, 1.0),
+    "local_rule": (local_rule, 3.0),
+    "tile_blocks": (tile_blocks, 2.0),
+    "constant": (constant, 4.0),
+}
+
+
+def resolve(op: str) -> Callable:
+    """The function behind an operation name (inferred ops first, then the registry)."""
+    if op in INFERRED:
+        return INFERRED[op][0]
+    from dsl.registry import get
+
+    return get(op).fn
+
+
+def op_cost(op: str) -> float:
+    if op in INFERRED:
+        return INFERRED[op][1]
+    from dsl.registry import get
+
+    return get(op).cost
+
+
+# ----- parsing -----
+
+
+class ParseError(ValueError):
+    pass
+
+
+def _parse_arg(node: ast.AST, known: set[str]) -> Any:
+    if isinstance(node, ast.Name):
+        if node.id not in known:
+            raise ParseError(f"undefined name {node.id!r}")
+        return Ref(node.id)
+    try:
+        value = ast.literal_eval(node)  # literals only: numbers, strings, tuples, dicts
+    except ValueError as e:
+        raise ParseError(f"argument is not a literal: {ast.dump(node)[:80]}") from e
+    return _freeze(value)
+
+
+def _freeze(v: Any) -> Any:
+    """Lists become tuples so parsed programs compare equal to constructed ones."""
+    if isinstance(v, list):
+        return tuple(_freeze(x) for x in v)
+    if isinstance(v, tuple):
+        return tuple(_freeze(x) for x in v)
+    if isinstance(v, dict):
+        return {_freeze(k): _freeze(x) for k, x in v.items()}
+    return v
+
+
+def parse(text: str) -> Program:
+    """Program text -> Program. Raises ParseError on anything but `name = op(args)` lines."""
+    steps: list[Step] = []
+    known = {INPUT}
+    output: str | None = None
+    for n, line in enumerate(ln.strip() for ln in text.strip().splitlines()):
+        if not line:
+            continue
+        if output is not None:
+            raise ParseError(f"line {n + 1}: nothing may follow the output line")
+        try:
+            tree = ast.parse(line, mode="exec")
+        except SyntaxError as e:
+            raise ParseError(f"line {n + 1}: {e.msg}") from e
+        if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign):
+            raise ParseError(f"line {n + 1}: expected `name = op(...)`")
+        a = tree.body[0]
+        if len(a.targets) != 1 or not isinstance(a.targets[0], ast.Name):
+            raise ParseError(f"line {n + 1}: one plain name on the left")
+        target = a.targets[0].id
+        if target == OUTPUT:
+            if not isinstance(a.value, ast.Name) or a.value.id not in known:
+                raise ParseError(f"line {n + 1}: output must name an earlier value")
+            output = a.value.id
+            continue
+        if target in known:
+            raise ParseError(f"line {n + 1}: {target!r} assigned twice")
+        call = a.value
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name) or call.keywords:
+            raise ParseError(f"line {n + 1}: expected a call `op(arg, ...)`")
+        args = tuple(_parse_arg(x, known) for x in call.args)
+        try:
+            resolve(call.func.id)
+        except KeyError as e:
+            raise ParseError(f"line {n + 1}: {e}") from e
+        steps.append(Step(target, call.func.id, args))
+        known.add(target)
+    if output is None:
+        raise ParseError("missing output line `O = ...`")
+    if output == INPUT:
+        return Program(())
+    # Drop steps that do not feed the output, and end on the output's step.
+    idx = next(i for i, s in enumerate(steps) if s.target == output)
+    return Program(tuple(steps[: idx + 1]))

@@ -1,0 +1,454 @@
+"""The search: bottom-up typed enumeration with observational de-duplication, final inferred
+steps, exact verification on every demonstration, ranking.
+
+A *state* is one expression evaluated on every input of the task at once (demo inputs, then test
+inputs); two expressions whose values agree on all inputs are the same state, and only the
+cheaper is kept. Every candidate program is re-run from its text-level form on all demos before
+it is reported, so a reported fit is never a false positive.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dsl.program import INPUT, Program, Ref, Step
+from dsl.registry import Primitive, primitives
+from dsl.search import infer
+from dsl.search.normalize import apply_map, normalising_map, wrap_program
+from dsl.search.size import predict_sizes
+from dsl.search.values import as_grid, fingerprint, valid_colours
+from dsl.types import Budget, Grid, Task
+
+# Exceptions a primitive may raise when it does not apply to its arguments.
+NOT_APPLICABLE = (ValueError, IndexError)
+
+DEFAULTS: dict[str, Any] = {
+    "max_depth": 4,  # longest chain of primitives (objects -> select -> crop counts 3)
+    "max_cost": 8.0,  # enumerate states in order of total cost up to this
+    "extra_cost_after_fit": 1.0,  # after the first fit, keep enumerating this much more cost
+    "max_states": 60000,  # states kept (memory bound)
+    "max_evals": 250000,  # primitive applications (each on every input): time bound
+    "max_fits": 12,  # stop once this many fits are found and no cheaper one can come
+    "max_fits_hard": 200,  # stop at this many fits regardless
+    "int_args": [1, 2, 3],
+    "secondary_pool": 8,  # states offered to the 2nd+ state-typed argument of a primitive
+    "value_arg_depth": 1,  # Colour/Int/Bool/Mask states only from states this shallow
+    "object_arg_depth": 2,  # Object/Objects states only from states this shallow
+    "dedupe_with_tests": True,
+    "colour_map": True,
+    "local_rule": True,
+    "local_rule_depth": 1,
+    "local_rule_entry_cost": 0.1,  # a bigger lookup table is a less simple explanation  # states up to this depth get a local-rule final step
+    "tile_blocks": True,
+    "tile_depth": 1,
+    "normalise_colours": False,
+    "near_misses": 2,
+    "near_miss_min_accuracy": 0.8,
+    "support_weight": 0.5,
+    "size_penalty": 2.0,  # added cost when a fit's test output shape disagrees with predictions
+    "check_every": 64,
+    "budget_share": 0.85,  # fraction of the task budget the search may use (DSLSolver)
+}
+
+
+@dataclass
+class Node:
+    type: str
+    vals: tuple  # one value per input: demos, then tests
+    op: str | None  # None: the input
+    args: tuple  # each: Node or literal
+    cost: float
+    depth: int
+
+
+@dataclass
+class Fit:
+    """A program and what it gives on the test inputs."""
+
+    program: Program
+    cost: float
+    test_outputs: list[Grid | None]
+    fits_all_demos: bool
+    accuracy: float = 1.0  # mean cell accuracy on demos (1.0 for fits)
+
+
+@dataclass
+class SearchResult:
+    fits: list[Fit] = field(default_factory=list)
+    near: list[Fit] = field(default_factory=list)
+    n_states: int = 0
+    n_evals: int = 0
+    depth_done: int = 0  # last cost level (half units) fully explored
+    timed_out: bool = False
+
+
+def to_program(node: Node) -> Program:
+    """The straight-line program computing `node` (shared sub-expressions computed once)."""
+    steps: list[Step] = []
+    names: dict[int, str] = {}
+
+    def visit(n: Node) -> str:
+        if n.op is None:
+            return INPUT
+        if id(n) in names:
+            return names[id(n)]
+        args = tuple(Ref(visit(a)) if isinstance(a, Node) else a for a in n.args)
+        name = f"x{len(steps) + 1}"
+        steps.append(Step(name, n.op, args))
+        names[id(n)] = name
+        return name
+
+    visit(node)
+    return Program(tuple(steps))
+
+
+def extend(prog: Program, op: str, lits: tuple) -> Program:
+    last = prog.steps[-1].target if prog.steps else INPUT
+    step = Step(f"x{len(prog.steps) + 1}", op, (Ref(last), *lits))
+    return Program((*prog.steps, step))
+
+
+def run_all(prog: Program, inputs: list[Grid]) -> list[Grid | None]:
+    outs: list[Grid | None] = []
+    for g in inputs:
+        try:
+            v = as_grid(prog.run(g))
+        except NOT_APPLICABLE:
+            v = None
+        outs.append(v if v is not None and valid_colours(v) else None)
+    return outs
+
+
+def fits_demos(prog: Program, task: Task) -> bool:
+    """Exact check on every demonstration (the no-false-positive gate)."""
+    outs = run_all(prog, [p.input for p in task.train])
+    return all(o is not None and np.array_equal(o, p.output) for o, p in zip(outs, task.train))
+
+
+class Searcher:
+    def __init__(self, task: Task, cfg: dict, budget: Budget):
+        self.task, self.cfg, self.budget = task, cfg, budget
+        self.n_demo = len(task.train)
+        self.inputs = [p.input for p in task.train] + list(task.test_inputs)
+        self.outs = [p.output for p in task.train]
+        self.out_shapes = tuple(o.shape for o in self.outs)
+        self.tests = list(task.test_inputs)
+        self.seen: set = set()
+        self.by_cost: dict[int, dict[str, list[Node]]] = {}
+        self.result = SearchResult()
+        self.fit_keys: set = set()
+        self.near: list[tuple[float, float, int, Node, str | None, tuple]] = []
+        self.prims = sorted(primitives().values(), key=lambda p: (p.cost, p.name))
+        colours = sorted(
+            {int(c) for p in task.train for g in (p.input, p.output) for c in np.unique(g)}
+        )
+        self.consts: dict[str, tuple] = {
+            "Colour": tuple(colours),
+            "Int": tuple(int(i) for i in cfg["int_args"]),
+            "Bool": (False, True),
+        }
+        self.ticks = 0
+        # States are the same when equal on every demo input (observational equivalence); with
+        # `dedupe_with_tests` they must agree on the test inputs too (keeps more alternatives).
+        self.n_key = len(self.inputs) if cfg["dedupe_with_tests"] else self.n_demo
+        self.arg_depth = {
+            t: int(
+                cfg["object_arg_depth"] if t in ("Object", "Objects") else cfg["value_arg_depth"]
+            )
+            for t in ("Colour", "Int", "Bool", "Mask", "Object", "Objects")
+        }
+        self.stopped = False
+
+    # ----- bookkeeping -----
+
+    def out_of_time(self) -> bool:
+        self.ticks += 1
+        if self.ticks % self.cfg["check_every"] == 0 and self.budget.expired():
+            self.result.timed_out = True
+            self.stopped = True
+        return self.stopped
+
+    def state_key(self, t: str, vals) -> int:
+        return hash((t, tuple(fingerprint(v) for v in vals[: self.n_key])))
+
+    def add(self, node: Node, key: int | None = None) -> bool:
+        h = self.state_key(node.type, node.vals) if key is None else key
+        if h in self.seen:
+            return False
+        self.seen.add(h)
+        self.result.n_states += 1
+        if node.type == "Grid":
+            self.check(node)
+        return True
+
+    # ----- candidates -----
+
+    def check(self, node: Node) -> None:
+        demo = node.vals[: self.n_demo]
+        shapes = tuple(v.shape for v in demo)
+        if shapes == self.out_shapes:
+            if all(np.array_equal(v, o) for v, o in zip(demo, self.outs)):
+                self.found(node, None, ())
+                return
+            if self.cfg["colour_map"]:
+                r = infer.infer_colour_map(list(demo), self.outs, self.test_vals(node))
+                if r:
+                    self.found(node, r[0], r[1], r[2])
+                    return
+            if self.cfg["local_rule"] and node.depth <= self.cfg["local_rule_depth"]:
+                r = infer.infer_local_rule(list(demo), self.outs, self.test_vals(node))
+                if r:
+                    extra = r[2] + self.cfg["local_rule_entry_cost"] * len(r[1][1])
+                    self.found(node, r[0], r[1], extra)
+                    return
+            self.note_near(node)
+        elif self.cfg["tile_blocks"] and node.depth <= self.cfg["tile_depth"]:
+            r = infer.infer_tile_blocks(list(demo), self.outs)
+            if r:
+                self.found(node, r[0], r[1], r[2])
+
+    def test_vals(self, node: Node) -> list[Grid]:
+        return list(node.vals[self.n_demo :])
+
+    def found(self, node: Node, op: str | None, lits: tuple, extra: float = 0.0) -> None:
+        prog = to_program(node)
+        cost = node.cost + extra
+        if op is not None:
+            prog = extend(prog, op, lits)
+            cost += _inferred_cost(op)
+        if not fits_demos(prog, self.task):
+            return
+        tests = run_all(prog, self.tests)
+        key = prog.text()
+        if key in self.fit_keys:
+            return
+        self.fit_keys.add(key)
+        self.result.fits.append(Fit(prog, cost, tests, True))
+
+    def note_near(self, node: Node) -> None:
+        k = self.cfg["near_misses"]
+        if k <= 0:
+            return
+        acc = float(np.mean([np.mean(v == o) for v, o in zip(node.vals, self.outs)]))
+        if acc < self.cfg["near_miss_min_accuracy"]:
+            return
+        self.near.append((-acc, node.cost, len(self.near), node, None, ()))
+        self.near.sort(key=lambda t: t[:3])
+        del self.near[4 * k :]
+
+    # ----- enumeration -----
+
+    def options(self, t: str, k: int, cap: int | None, max_depth: int) -> list:
+        """Arguments of type `t` costing exactly `k` units: literals and the input cost 0."""
+        if k == 0:
+            lits = list(self.consts.get(t, ()))
+            return lits + [n for n in self.by_cost.get(0, {}).get(t, [])]
+        nodes = self.by_cost.get(k, {}).get(t, [])
+        if max_depth < self.cfg["max_depth"]:
+            nodes = [n for n in nodes if n.depth <= max_depth]
+        return nodes if cap is None else nodes[:cap]
+
+    def expand(self, prim: Primitive, c: int) -> None:
+        """Apply `prim` to every argument tuple whose total cost makes the node cost `c` units.
+
+        Each argument tuple has exactly one cost split, so no tuple is generated twice. Only the
+        first state argument of a primitive ranges over all states; the others take the
+        `secondary_pool` cheapest of their cost (products of pools explode otherwise).
+        """
+        rem = c - _units(prim.cost)
+        if rem < 0:
+            return
+        slots = prim.inputs
+        max_depth = self.cfg["max_depth"]
+        # Derived values (counts, colours, masks, objects) only of shallow states: they matter
+        # as arguments, and derived from every state they would swamp the search.
+        arg_depth = self.arg_depth.get(prim.output, max_depth)
+        for split in _splits(rem, len(slots)):
+            options = []
+            first = True
+            for t, k in zip(slots, split):
+                cap = None if (first or k == 0) else self.cfg["secondary_pool"]
+                if k > 0:
+                    first = False
+                opts = self.options(t, k, cap, arg_depth)
+                if not opts:
+                    break
+                options.append(opts)
+            else:
+                for combo in itertools.product(*options):
+                    if self.out_of_time():
+                        return
+                    depth = 1 + max((a.depth for a in combo if isinstance(a, Node)), default=0)
+                    if depth > max_depth:
+                        continue
+                    self.apply(prim, combo, depth, c)
+                    if self.stopped:
+                        return
+
+    def apply(self, prim: Primitive, combo: tuple, depth: int, c: int) -> None:
+        res = self.result
+        if res.n_evals >= self.cfg["max_evals"] or res.n_states >= self.cfg["max_states"]:
+            self.stopped = True
+            return
+        res.n_evals += 1
+        vals = []
+        key = None
+        for k in range(len(self.inputs)):
+            if k == self.n_key:  # values on the keyed inputs known: drop a duplicate state early
+                key = self.state_key(prim.output, vals)
+                if key in self.seen:
+                    return
+            args = [a.vals[k] if isinstance(a, Node) else a for a in combo]
+            try:
+                v = prim.fn(*args)
+            except NOT_APPLICABLE:
+                return
+            if prim.output == "Grid":
+                v = as_grid(v)
+                if v is None:
+                    return
+            vals.append(v)
+        cost = prim.cost + sum(a.cost for a in combo if isinstance(a, Node))
+        node = Node(prim.output, tuple(vals), prim.name, combo, cost, depth)
+        if self.add(node, key):
+            self.by_cost.setdefault(c, {}).setdefault(node.type, []).append(node)
+        n_fits = len(res.fits)
+        if n_fits >= self.cfg["max_fits"]:
+            # Enough fits; stop unless a cheaper one may still come (states here cost ~c/2).
+            if c / 2 >= min(f.cost for f in res.fits) or n_fits >= self.cfg["max_fits_hard"]:
+                self.stopped = True
+
+    def run(self) -> SearchResult:
+        for t, values in self.consts.items():  # a computed value equal to a constant is redundant
+            for c in values:
+                self.seen.add(self.state_key(t, (c,) * self.n_key))
+        root = Node("Grid", tuple(self.inputs), None, (), 0.0, 0)
+        self.by_cost[0] = {"Grid": [root]}
+        self.add(root)
+        extra = self.cfg["extra_cost_after_fit"]
+        for c in range(1, _units(self.cfg["max_cost"]) + 1):
+            if self.result.fits:
+                # States cost at least c/2 from here on: stop once nothing found later could
+                # rank near the best fit.
+                best = min(f.cost for f in self.result.fits)
+                if c / 2 > best + extra:
+                    break
+            for prim in self.prims:
+                self.expand(prim, c)
+                if self.stopped:
+                    break
+            if self.stopped:
+                break
+            self.result.depth_done = c  # cost level (half units) fully explored
+        self.finish_near()
+        return self.result
+
+    def finish_near(self) -> None:
+        for negacc, _, _, node, _, _ in self.near[: self.cfg["near_misses"]]:
+            prog = to_program(node)
+            tests = run_all(prog, self.tests)
+            self.result.near.append(Fit(prog, node.cost, tests, False, -negacc))
+
+
+def _units(cost: float) -> int:
+    """Cost in half units (the enumeration's levels); every primitive costs at least one."""
+    return max(1, int(round(cost * 2)))
+
+
+def _splits(total: int, n: int):
+    """All ways to write `total` as an ordered sum of n non-negative ints."""
+    if n == 1:
+        yield (total,)
+        return
+    for k in range(total + 1):
+        for rest in _splits(total - k, n - 1):
+            yield (k, *rest)
+
+
+def _inferred_cost(op: str) -> float:
+    from dsl.program import op_cost
+
+    return op_cost(op)
+
+
+def search(task: Task, budget: Budget, cfg: dict | None = None) -> SearchResult:
+    """Search for programs that reproduce every demonstration of `task`."""
+    c = {**DEFAULTS, **(cfg or {})}
+    table = None
+    work = task
+    if c["normalise_colours"]:
+        table = normalising_map(task)
+        work = apply_map(task, table)
+    s = Searcher(work, c, budget)
+    const = _constant_fit(work)
+    if const is not None:
+        s.result.fits.append(const)
+    res = s.run()
+    if table is not None:
+        res = _map_back(res, task, table)
+    _penalise_sizes(res, task, c["size_penalty"])
+    return res
+
+
+def _constant_fit(task: Task) -> Fit | None:
+    first = task.train[0].output
+    if len(task.train) < 2 or not all(np.array_equal(p.output, first) for p in task.train):
+        return None
+    prog = Program((Step("x1", "constant", (Ref(INPUT), tuple(map(tuple, first.tolist())))),))
+    return Fit(prog, prog.cost(), [first.copy() for _ in task.test_inputs], True)
+
+
+def _map_back(res: SearchResult, task: Task, table: np.ndarray) -> SearchResult:
+    """Wrap programs in the colour map and its inverse; re-verify on the original task."""
+    out = SearchResult(
+        n_states=res.n_states,
+        n_evals=res.n_evals,
+        depth_done=res.depth_done,
+        timed_out=res.timed_out,
+    )
+    for f in res.fits + res.near:
+        prog = wrap_program(f.program, table)
+        tests = run_all(prog, list(task.test_inputs))
+        ok = fits_demos(prog, task)
+        fit = Fit(prog, f.cost, tests, ok, f.accuracy if not ok else 1.0)
+        (out.fits if ok else out.near).append(fit)
+    return out
+
+
+def _penalise_sizes(res: SearchResult, task: Task, penalty: float) -> None:
+    preds = predict_sizes(task)
+    for f in res.fits + res.near:
+        for g, p in zip(f.test_outputs, preds):
+            if g is not None and p and g.shape not in p:
+                f.cost += penalty
+                break
+
+
+def rank_outputs(
+    fits: list[Fit], n_tests: int, support_weight: float
+) -> list[list[tuple[Grid, float, Fit, int]]]:
+    """Per test input: distinct output grids, best first, as (grid, key, best fit, support)."""
+    ranked = []
+    for t in range(n_tests):
+        groups: dict[Any, list[Fit]] = {}
+        grids: dict[Any, Grid] = {}
+        for f in fits:
+            g = f.test_outputs[t]
+            if g is None:
+                continue
+            k = (g.shape, g.tobytes())
+            groups.setdefault(k, []).append(f)
+            grids[k] = g
+        rows = []
+        for k, fs in groups.items():
+            best = min(fs, key=lambda f: f.cost)
+            key = best.cost - support_weight * math.log(len(fs))
+            rows.append((grids[k], key, best, len(fs)))
+        rows.sort(key=lambda r: r[1])
+        ranked.append(rows)
+    return ranked

@@ -1,0 +1,121 @@
+"""Final steps whose literal parameters are learned from the demonstrations.
+
+Each function takes a candidate state's values on the demo inputs (and test inputs) plus the
+expected demo outputs, and returns the inferred (op, literal args, extra cost) or None. The caller
+re-verifies the resulting program on every demonstration, so inference may be optimistic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dsl.primitives.geometry import SYMMETRIES
+from dsl.program import local_features
+from dsl.types import Grid
+
+Inferred = tuple[str, tuple, float]
+
+
+def infer_colour_map(preds: list[Grid], outs: list[Grid], tests: list[Grid]) -> Inferred | None:
+    """A colour -> colour table consistent on every demo cell (colours unseen map to themselves)."""
+    table = np.full(10, -1, dtype=np.int16)
+    for p, o in zip(preds, outs):
+        a, b = p.reshape(-1), o.reshape(-1)
+        t = np.full(10, -1, dtype=np.int16)
+        t[a] = b  # last write wins; checked below
+        if not np.array_equal(t[a], b):
+            return None
+        seen = t >= 0
+        clash = seen & (table >= 0) & (table != t)
+        if clash.any():
+            return None
+        table[seen] = t[seen]
+    for g in tests:  # a test colour never seen in the demos has no learned image
+        if (table[np.unique(g)] < 0).any():
+            return None
+    ident = np.arange(10)
+    table = np.where(table < 0, ident, table)
+    if np.array_equal(table, ident):
+        return None
+    return ("colour_map", (tuple(int(c) for c in table),), 0.0)
+
+
+LOCAL_KINDS = ("n4", "rc", "par", "n8")
+
+
+def infer_local_rule(
+    preds: list[Grid],
+    outs: list[Grid],
+    tests: list[Grid],
+    kinds: tuple[str, ...] = LOCAL_KINDS,
+    min_coverage: float = 0.9,
+) -> Inferred | None:
+    """A neighbourhood -> colour lookup table consistent over all demo cells.
+
+    Tries the kinds in order and returns the first whose table is consistent on the demos and
+    whose features on the test inputs were all seen in the demos. Failing that, the consistent
+    kind covering most test cells (at least `min_coverage`; unseen cells keep their colour),
+    with an extra cost, since part of its answer is a guess.
+    """
+    partial: tuple[float, str, dict] | None = None
+    for kind in kinds:
+        feats = [local_features(p, kind) for p in preds]
+        k = feats[0].shape[-1]
+        keys = np.concatenate([f.reshape(-1, k) for f in feats])
+        vals = np.concatenate([o.reshape(-1) for o in outs]).astype(np.int64)
+        uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+        inv = inv.reshape(-1)
+        img = np.zeros(len(uniq), dtype=np.int64)
+        img[inv] = vals
+        if not np.array_equal(img[inv], vals):
+            continue
+        seen = {tuple(r) for r in uniq.tolist()}
+        test_keys = [
+            tuple(r) for t in tests for r in local_features(t, kind).reshape(-1, k).tolist()
+        ]
+        coverage = sum(t in seen for t in test_keys) / max(1, len(test_keys))
+        table = {
+            tuple(int(x) for x in u): int(v)
+            for u, v in zip(uniq.tolist(), img.tolist())
+            if v != u[0]
+        }
+        if not table:
+            return None
+        if coverage == 1.0:
+            return ("local_rule", (kind, table), 0.0 if kind in ("n4", "par") else 1.0)
+        if coverage >= min_coverage and (partial is None or coverage > partial[0]):
+            partial = (coverage, kind, table)
+    if partial is None:
+        return None
+    return ("local_rule", (partial[1], partial[2]), 2.0)
+
+
+def infer_tile_blocks(preds: list[Grid], outs: list[Grid]) -> Inferred | None:
+    """Output = a mosaic of symmetries of the state, the same layout in every demo."""
+    shapes = {(o.shape[0] / p.shape[0], o.shape[1] / p.shape[1]) for p, o in zip(preds, outs)}
+    if len(shapes) != 1:
+        return None
+    fr, fc = shapes.pop()
+    if fr != int(fr) or fc != int(fc) or fr * fc <= 1:
+        return None
+    rows, cols = int(fr), int(fc)
+    syms = []
+    for i in range(rows):
+        for j in range(cols):
+            found = None
+            for s, f in enumerate(SYMMETRIES):
+                ok = True
+                for p, o in zip(preds, outs):
+                    h, w = p.shape
+                    b = o[i * h : (i + 1) * h, j * w : (j + 1) * w]
+                    t = f(p)
+                    if t.shape != b.shape or not np.array_equal(t, b):
+                        ok = False
+                        break
+                if ok:
+                    found = s
+                    break
+            if found is None:
+                return None
+            syms.append(found)
+    return ("tile_blocks", (rows, cols, tuple(syms)), 0.0)

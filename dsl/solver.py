@@ -1,0 +1,72 @@
+"""DSLSolver: program search as a solver (`solve(task, budget) -> list[list[Candidate]]`)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from dsl.search.core import DEFAULTS, rank_outputs, search
+from dsl.types import Budget, Candidate, Task
+
+class DSLSolver:
+    """Enumerative DSL program search; fitting programs first, then near-misses."""
+
+    name = "dsl"
+
+    def __init__(self, search: dict | None = None, seed: int = 0, max_candidates: int = 3):
+        self.cfg: dict[str, Any] = {**DEFAULTS, **dict(search or {})}
+        self.seed = seed  # the search is deterministic; kept for interface symmetry
+        self.max_candidates = max_candidates
+
+    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+        share = float(self.cfg["budget_share"])  # the rest: ranking, the runner's overhead
+        limit = self.cfg.get("task_s")
+        seconds = budget.remaining() * share
+        if limit:
+            seconds = min(seconds, float(limit))
+        res = search(task, Budget(seconds), self.cfg)
+        n = len(task.test_inputs)
+        fits = rank_outputs(res.fits, n, self.cfg["support_weight"])
+        near = rank_outputs(res.near, n, 0.0)
+        out: list[list[Candidate]] = []
+        for t in range(n):
+            cands: list[Candidate] = []
+            seen: set = set()
+            for grid, _, fit, support in fits[t]:
+                seen.add((grid.shape, grid.tobytes()))
+                cands.append(
+                    Candidate(
+                        np.ascontiguousarray(grid, dtype=np.int8),
+                        score=0.5 + 0.5 * math.exp(-0.1 * fit.cost),
+                        source=self.name,
+                        detail={
+                            "program": fit.program.text(),
+                            "cost": round(fit.cost, 3),
+                            "n_fitting": support,
+                            "fits_all_demos": True,
+                        },
+                    )
+                )
+            for grid, _, fit, _ in near[t]:
+                k = (grid.shape, grid.tobytes())
+                if k in seen:
+                    continue
+                seen.add(k)
+                cands.append(
+                    Candidate(
+                        np.ascontiguousarray(grid, dtype=np.int8),
+                        score=0.1 * fit.accuracy,
+                        source=self.name,
+                        detail={
+                            "program": fit.program.text(),
+                            "cost": round(fit.cost, 3),
+                            "n_fitting": 0,
+                            "fits_all_demos": False,
+                            "demo_accuracy": round(fit.accuracy, 4),
+                        },
+                    )
+                )
+            out.append(cands[: self.max_candidates])
+        return out

@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+
+from dsl.primitives.geometry import rot90
+from dsl.program import ParseError, Program, Ref, Step, local_rule, parse
+
+
+def _prog() -> Program:
+    return Program(
+        (
+            Step("x1", "rot90", (Ref("I"),)),
+            Step("x2", "replace_colour", (Ref("x1"), 3, 5)),
+            Step("x3", "colour_map", (Ref("x2"), (0, 2, 1, 3, 4, 5, 6, 7, 8, 9))),
+            Step("x4", "local_rule", (Ref("x3"), "n4", {(5, 10, 0, 10, 0): 7})),
+            Step("x5", "tile_blocks", (Ref("x4"), 1, 2, (0, 4))),
+        )
+    )
+
+
+def test_round_trip_text_and_outputs():
+    prog = _prog()
+    text = prog.text()
+    assert text.splitlines()[0] == "x1 = rot90(I)"
+    assert text.splitlines()[-1] == "O = x5"
+    again = parse(text)
+    assert again == prog
+    assert again.text() == text
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        g = rng.integers(0, 10, size=(4, 3)).astype(np.int8)
+        assert np.array_equal(prog.run(g), again.run(g))
+
+
+def test_run_matches_primitives():
+    g = np.arange(6, dtype=np.int8).reshape(2, 3)
+    out = parse("x1 = rot90(I)\nx2 = replace_colour(x1, 3, 5)\nO = x2").run(g)
+    expected = rot90(g).copy()
+    expected[expected == 3] = 5
+    assert np.array_equal(out, expected)
+
+
+def test_identity_program():
+    prog = parse("O = I")
+    g = np.ones((2, 2), dtype=np.int8)
+    assert prog.text() == "O = I" and np.array_equal(prog.run(g), g)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x1 = rot90(I)",  # no output line
+        "x1 = rot90(y)\nO = x1",  # undefined name
+        "x1 = __import__('os')\nO = x1",  # unknown op
+        "x1 = rot90(I).T\nO = x1",  # not a plain call
+        "x1 = rot90(I)\nx1 = rot90(x1)\nO = x1",  # reassignment
+        "x1 = replace_colour(I, 1 + 2, 3)\nO = x1",  # expression, not literal
+        "x1 = rot90(I, key=1)\nO = x1",  # keywords
+    ],
+)
+def test_parse_rejects(text):
+    with pytest.raises(ParseError):
+        parse(text)
+
+
+def test_local_rule_unseen_keeps_cell():
+    g = np.array([[1, 2]], dtype=np.int8)
+    out = local_rule(g, "n4", {(1, 10, 10, 10, 2): 9})
+    assert out.tolist() == [[9, 2]]

