@@ -18,6 +18,44 @@ from numba import njit
 
 
 @njit(cache=True)
+def _flood(
+    g: np.ndarray,
+    labels: np.ndarray,
+    stack_r: np.ndarray,
+    stack_c: np.ndarray,
+    top: int,
+    n: int,
+    colour: int,
+    bg: int,
+    multicolour: bool,
+    conn8: bool,
+) -> None:
+    """Grow label `n` from the `top` seeds already on the stack (and labelled) through unlabelled
+    (-1) neighbours that are not `bg` and, unless `multicolour`, equal `colour`."""
+    h, w = g.shape
+    while top > 0:
+        top -= 1
+        r = stack_r[top]
+        c = stack_c[top]
+        for dr in range(-1, 2):
+            for dc in range(-1, 2):
+                if (dr == 0 and dc == 0) or (not conn8 and dr != 0 and dc != 0):
+                    continue
+                rr = r + dr
+                cc = c + dc
+                if rr < 0 or rr >= h or cc < 0 or cc >= w:
+                    continue
+                if labels[rr, cc] != -1 or g[rr, cc] == bg:
+                    continue
+                if not multicolour and g[rr, cc] != colour:
+                    continue
+                labels[rr, cc] = n
+                stack_r[top] = rr
+                stack_c[top] = cc
+                top += 1
+
+
+@njit(cache=True)
 def label_components(
     g: np.ndarray, conn8: bool, multicolour: bool, bg: int
 ) -> tuple[np.ndarray, int]:
@@ -36,33 +74,10 @@ def label_components(
         for c0 in range(w):
             if labels[r0, c0] != -1 or g[r0, c0] == bg:
                 continue
-            colour = g[r0, c0]
             labels[r0, c0] = n
             stack_r[0] = r0
             stack_c[0] = c0
-            top = 1
-            while top > 0:
-                top -= 1
-                r = stack_r[top]
-                c = stack_c[top]
-                for dr in range(-1, 2):
-                    for dc in range(-1, 2):
-                        if dr == 0 and dc == 0:
-                            continue
-                        if not conn8 and dr != 0 and dc != 0:
-                            continue
-                        rr = r + dr
-                        cc = c + dc
-                        if rr < 0 or rr >= h or cc < 0 or cc >= w:
-                            continue
-                        if labels[rr, cc] != -1 or g[rr, cc] == bg:
-                            continue
-                        if not multicolour and g[rr, cc] != colour:
-                            continue
-                        labels[rr, cc] = n
-                        stack_r[top] = rr
-                        stack_c[top] = cc
-                        top += 1
+            _flood(g, labels, stack_r, stack_c, 1, n, g[r0, c0], bg, multicolour, conn8)
             n += 1
     return labels, n
 
@@ -102,29 +117,17 @@ def flood_fill(g: np.ndarray, r0: int, c0: int, colour: int, conn8: bool) -> np.
     old = g[r0, c0]
     if old == colour:
         return out
-    seen = np.zeros((h, w), dtype=np.bool_)
+    labels = np.full((h, w), -1, dtype=np.int32)
     stack_r = np.empty(h * w, dtype=np.int32)
     stack_c = np.empty(h * w, dtype=np.int32)
+    labels[r0, c0] = 0
     stack_r[0] = r0
     stack_c[0] = c0
-    seen[r0, c0] = True
-    top = 1
-    while top > 0:
-        top -= 1
-        r = stack_r[top]
-        c = stack_c[top]
-        out[r, c] = colour
-        for dr in range(-1, 2):
-            for dc in range(-1, 2):
-                if (dr == 0 and dc == 0) or (not conn8 and dr != 0 and dc != 0):
-                    continue
-                rr = r + dr
-                cc = c + dc
-                if 0 <= rr < h and 0 <= cc < w and not seen[rr, cc] and g[rr, cc] == old:
-                    seen[rr, cc] = True
-                    stack_r[top] = rr
-                    stack_c[top] = cc
-                    top += 1
+    _flood(g, labels, stack_r, stack_c, 1, 0, old, -1, False, conn8)
+    for r in range(h):
+        for c in range(w):
+            if labels[r, c] == 0:
+                out[r, c] = colour
     return out
 
 
@@ -132,33 +135,19 @@ def flood_fill(g: np.ndarray, r0: int, c0: int, colour: int, conn8: bool) -> np.
 def border_reachable(g: np.ndarray, colour: int, conn8: bool) -> np.ndarray:
     """Bool mask of cells of `colour` connected (through `colour`) to the grid's border."""
     h, w = g.shape
-    seen = np.zeros((h, w), dtype=np.bool_)
+    labels = np.full((h, w), -1, dtype=np.int32)
     stack_r = np.empty(h * w, dtype=np.int32)
     stack_c = np.empty(h * w, dtype=np.int32)
     top = 0
     for r in range(h):
         for c in range(w):
             if (r == 0 or c == 0 or r == h - 1 or c == w - 1) and g[r, c] == colour:
-                seen[r, c] = True
+                labels[r, c] = 0
                 stack_r[top] = r
                 stack_c[top] = c
                 top += 1
-    while top > 0:
-        top -= 1
-        r = stack_r[top]
-        c = stack_c[top]
-        for dr in range(-1, 2):
-            for dc in range(-1, 2):
-                if (dr == 0 and dc == 0) or (not conn8 and dr != 0 and dc != 0):
-                    continue
-                rr = r + dr
-                cc = c + dc
-                if 0 <= rr < h and 0 <= cc < w and not seen[rr, cc] and g[rr, cc] == colour:
-                    seen[rr, cc] = True
-                    stack_r[top] = rr
-                    stack_c[top] = cc
-                    top += 1
-    return seen
+    _flood(g, labels, stack_r, stack_c, top, 0, colour, -1, False, conn8)
+    return labels == 0
 
 
 @njit(cache=True)
@@ -420,38 +409,30 @@ def tile(g: np.ndarray, nr: int, nc: int) -> np.ndarray:
 
 
 @njit(cache=True)
+def _pack_line(src: np.ndarray, dst: np.ndarray, bg: int, to_end: bool) -> None:
+    """Write the non-`bg` cells of line `src` into `dst` in order, packed at its start (or end)."""
+    n = src.shape[0]
+    step = -1 if to_end else 1
+    i = n - 1 if to_end else 0
+    k = i
+    for _ in range(n):
+        if src[i] != bg:
+            dst[k] = src[i]
+            k += step
+        i += step
+
+
+@njit(cache=True)
 def gravity(g: np.ndarray, direction: int, bg: int) -> np.ndarray:
     """Non-`bg` cells slide as far as they go: direction 0 up, 1 down, 2 left, 3 right."""
     h, w = g.shape
     out = np.full((h, w), bg, dtype=g.dtype)
     if direction == 0 or direction == 1:
         for c in range(w):
-            if direction == 0:
-                k = 0
-                for r in range(h):
-                    if g[r, c] != bg:
-                        out[k, c] = g[r, c]
-                        k += 1
-            else:
-                k = h - 1
-                for r in range(h - 1, -1, -1):
-                    if g[r, c] != bg:
-                        out[k, c] = g[r, c]
-                        k -= 1
+            _pack_line(g[:, c], out[:, c], bg, direction == 1)
     else:
         for r in range(h):
-            if direction == 2:
-                k = 0
-                for c in range(w):
-                    if g[r, c] != bg:
-                        out[r, k] = g[r, c]
-                        k += 1
-            else:
-                k = w - 1
-                for c in range(w - 1, -1, -1):
-                    if g[r, c] != bg:
-                        out[r, k] = g[r, c]
-                        k -= 1
+            _pack_line(g[r, :], out[r, :], bg, direction == 3)
     return out
 
 

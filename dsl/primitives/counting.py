@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from dsl import kernels
+from dsl.primitives.colour import most_common_foreground
 from dsl.primitives.common import BG, histogram, out
 from dsl.registry import primitive
 from dsl.types import MAX_SIDE, Grid
@@ -70,11 +71,7 @@ def count_colours_bar(g: Grid) -> Grid:
 @primitive(("Grid",), "Grid", cost=1.5)
 def objects_count_row(g: Grid) -> Grid:
     """A 1 x n row of the most frequent foreground colour, n = number of its 8-connected objects."""
-    hist = histogram(g)
-    hist[BG] = 0
-    if hist.max() == 0:
-        raise ValueError("no foreground")
-    c = int(np.argmax(hist))
+    c = most_common_foreground(g)
     n = int(kernels.label_components(np.where(g == c, g, BG).astype(np.int8), True, False, BG)[1])
     return out(np.full((1, _sized(n)), c))
 

@@ -27,11 +27,16 @@ def fill_enclosed(g: Grid, c: int) -> Grid:
     return out(kernels.fill_enclosed(g, BG, c))
 
 
+def _object_boxes(g: Grid) -> np.ndarray:
+    """[top, left, bottom, right, size] of each object (8-connected, multicolour)."""
+    labels, n = kernels.label_components(g, True, True, BG)
+    return kernels.component_boxes(labels, n)
+
+
 @primitive(("Grid", "Colour"), "Grid")
 def fill_bbox_background(g: Grid, c: int) -> Grid:
     """Inside each object's bounding box (8-connected, multicolour) background becomes `c`."""
-    labels, n = kernels.label_components(g, True, True, BG)
-    boxes = kernels.component_boxes(labels, n)
+    boxes = _object_boxes(g)
     res = g.copy()
     for r0, c0, r1, c1, _ in boxes:
         win = res[r0 : r1 + 1, c0 : c1 + 1]
@@ -157,8 +162,7 @@ def invert_foreground(g: Grid, c: int) -> Grid:
 @primitive(("Grid", "Colour"), "Grid", cost=1.5)
 def box_objects(g: Grid, c: int) -> Grid:
     """Draw a rectangle of colour `c` one cell outside each object's (8-connected) bounding box."""
-    labels, n = kernels.label_components(g, True, True, BG)
-    boxes = kernels.component_boxes(labels, n)
+    boxes = _object_boxes(g)
     res = g.copy()
     h, w = g.shape
     for r0, c0, r1, c1, _ in boxes:

@@ -118,22 +118,25 @@ def halves_second_only(g: Grid, c: int) -> Grid:
     return mask_to_grid(~a & b, c)
 
 
-@primitive(("Grid",), "Grid")
-def halves_overlay(g: Grid) -> Grid:
-    """The first half with its background cells taken from the second half."""
+def _overlay_halves(g: Grid, first_on_top: bool) -> Grid:
     a, b = halves(g)
     if a.shape != b.shape:
         raise ValueError("halves differ in shape")
+    if not first_on_top:
+        a, b = b, a
     return out(np.where(a != BG, a, b))
+
+
+@primitive(("Grid",), "Grid")
+def halves_overlay(g: Grid) -> Grid:
+    """The first half with its background cells taken from the second half."""
+    return _overlay_halves(g, True)
 
 
 @primitive(("Grid",), "Grid", cost=1.5)
 def halves_overlay_second(g: Grid) -> Grid:
     """The second half with its background cells taken from the first half."""
-    a, b = halves(g)
-    if a.shape != b.shape:
-        raise ValueError("halves differ in shape")
-    return out(np.where(b != BG, b, a))
+    return _overlay_halves(g, False)
 
 
 def _cells(g: Grid) -> list[Grid]:

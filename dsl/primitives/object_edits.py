@@ -109,23 +109,32 @@ def recolour_size(g: Grid, k: int, c: int) -> Grid:
     return recolour_objects(g, tuple(o for o in or_none(objects, g) if o.size == k), c)
 
 
+def _slide(res: Grid, o: Object, dr: int, dc: int) -> bool:
+    """Draw o into res after moving it by (dr, dc) steps while the next place is inside res and
+    free (background there under o's cells); True when it was stopped by the edge of res."""
+    h, w = res.shape
+    t, lf = o.top, o.left
+    edge = False
+    while True:
+        nt, nl = t + dr, lf + dc
+        if nt < 0 or nl < 0 or nt + o.height > h or nl + o.width > w:
+            edge = True
+            break
+        if (res[nt : nt + o.height, nl : nl + o.width][o.mask] != BG).any():
+            break
+        t, lf = nt, nl
+    res[t : t + o.height, lf : lf + o.width][o.mask] = o.grid[o.mask]
+    return edge
+
+
 def _fall(g: Grid, dr: int, dc: int) -> Grid:
     """Move each object as a rigid block in direction (dr, dc) until it hits something."""
     objs = default_objects(g)
     # Objects nearest the destination edge settle first so the others land on them.
     order = sorted(objs, key=lambda o: -(o.top * dr + o.left * dc + o.bottom * dr + o.right * dc))
     res = np.full_like(g, BG)
-    h, w = g.shape
     for o in order:
-        t, lf = o.top, o.left
-        while True:
-            nt, nl = t + dr, lf + dc
-            if nt < 0 or nl < 0 or nt + o.height > h or nl + o.width > w:
-                break
-            if (res[nt : nt + o.height, nl : nl + o.width][o.mask] != BG).any():
-                break
-            t, lf = nt, nl
-        res[t : t + o.height, lf : lf + o.width][o.mask] = o.grid[o.mask]
+        _slide(res, o, dr, dc)
     return out(res)
 
 
@@ -321,16 +330,8 @@ def move_to_touch(g: Grid, c: int) -> Grid:
             step = (0, -1)
         else:
             raise ValueError("object not in line with the anchor")
-        t, lf = o.top, o.left
-        h, w = g.shape
-        while True:
-            nt, nl = t + step[0], lf + step[1]
-            if nt < 0 or nl < 0 or nt + o.height > h or nl + o.width > w:
-                raise ValueError("object never touches the anchor")
-            if (res[nt : nt + o.height, nl : nl + o.width][o.mask] != BG).any():
-                break
-            t, lf = nt, nl
-        res[t : t + o.height, lf : lf + o.width][o.mask] = o.grid[o.mask]
+        if _slide(res, o, *step):
+            raise ValueError("object never touches the anchor")
     return out(res)
 
 

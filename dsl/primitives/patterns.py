@@ -8,22 +8,23 @@ from dsl.registry import primitive
 from dsl.types import Grid
 
 
+def _period_block(g: Grid, exact: bool, problem: str) -> Grid:
+    pr, pc = kernels.min_period(g, -1, exact)
+    if (pr, pc) == g.shape:
+        raise ValueError(problem)
+    return out(g[:pr, :pc])
+
+
 @primitive(("Grid",), "Grid")
 def untile(g: Grid) -> Grid:
     """The smallest block that tiles g exactly (undoes `tile`)."""
-    pr, pc = kernels.min_period(g, -1, True)
-    if (pr, pc) == g.shape:
-        raise ValueError("not a tiling")
-    return out(g[:pr, :pc])
+    return _period_block(g, True, "not a tiling")
 
 
 @primitive(("Grid",), "Grid")
 def repeating_tile(g: Grid) -> Grid:
     """The smallest block whose repetition (possibly cut at the edges) gives g."""
-    pr, pc = kernels.min_period(g, -1, False)
-    if (pr, pc) == g.shape:
-        raise ValueError("not periodic")
-    return out(g[:pr, :pc])
+    return _period_block(g, False, "not periodic")
 
 
 def _fill_periodic(g: Grid, c: int) -> Grid:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from dsl import kernels
@@ -15,39 +17,42 @@ def _fits(h: int, w: int) -> None:
         raise ValueError("result too big")
 
 
+def _grow(kernel: Callable[[Grid, int, int], Grid], g: Grid, kr: int, kc: int) -> Grid:
+    """kernel(g, kr, kc) for an upscale or tile by factor k along one or both axes (the other 1)."""
+    if max(kr, kc) < 2:
+        raise ValueError("k must be >= 2")
+    _fits(g.shape[0] * kr, g.shape[1] * kc)
+    return out(kernel(g, kr, kc))
+
+
 @primitive(("Grid", "Int"), "Grid")
 def upscale(g: Grid, k: int) -> Grid:
     """Each cell becomes a k x k block (k >= 2)."""
-    if k < 2:
-        raise ValueError("k must be >= 2")
-    _fits(g.shape[0] * k, g.shape[1] * k)
-    return out(kernels.upscale(g, k, k))
+    return _grow(kernels.upscale, g, k, k)
 
 
 @primitive(("Grid", "Int"), "Grid", cost=1.5)
 def upscale_h(g: Grid, k: int) -> Grid:
     """Each cell becomes k cells wide (k >= 2)."""
-    if k < 2:
-        raise ValueError("k must be >= 2")
-    _fits(g.shape[0], g.shape[1] * k)
-    return out(kernels.upscale(g, 1, k))
+    return _grow(kernels.upscale, g, 1, k)
 
 
 @primitive(("Grid", "Int"), "Grid", cost=1.5)
 def upscale_v(g: Grid, k: int) -> Grid:
     """Each cell becomes k cells tall (k >= 2)."""
-    if k < 2:
-        raise ValueError("k must be >= 2")
-    _fits(g.shape[0] * k, g.shape[1])
-    return out(kernels.upscale(g, k, 1))
+    return _grow(kernels.upscale, g, k, 1)
+
+
+def _check_blocks(g: Grid, k: int) -> None:
+    h, w = g.shape
+    if k < 2 or h % k or w % k:
+        raise ValueError("size not a multiple of k")
 
 
 @primitive(("Grid", "Int"), "Grid")
 def downscale(g: Grid, k: int) -> Grid:
     """Each k x k block becomes one cell (its top-left); sides must be multiples of k."""
-    h, w = g.shape
-    if k < 2 or h % k or w % k:
-        raise ValueError("size not a multiple of k")
+    _check_blocks(g, k)
     return out(kernels.downscale(g, k, k))
 
 
@@ -70,28 +75,19 @@ def downscale_blocks(g: Grid) -> Grid:
 @primitive(("Grid", "Int"), "Grid")
 def tile(g: Grid, k: int) -> Grid:
     """g repeated k times across and k times down (k >= 2)."""
-    if k < 2:
-        raise ValueError("k must be >= 2")
-    _fits(g.shape[0] * k, g.shape[1] * k)
-    return out(kernels.tile(g, k, k))
+    return _grow(kernels.tile, g, k, k)
 
 
 @primitive(("Grid", "Int"), "Grid")
 def tile_h(g: Grid, k: int) -> Grid:
     """g repeated k times across (k >= 2)."""
-    if k < 2:
-        raise ValueError("k must be >= 2")
-    _fits(g.shape[0], g.shape[1] * k)
-    return out(kernels.tile(g, 1, k))
+    return _grow(kernels.tile, g, 1, k)
 
 
 @primitive(("Grid", "Int"), "Grid")
 def tile_v(g: Grid, k: int) -> Grid:
     """g repeated k times down (k >= 2)."""
-    if k < 2:
-        raise ValueError("k must be >= 2")
-    _fits(g.shape[0] * k, g.shape[1])
-    return out(kernels.tile(g, k, 1))
+    return _grow(kernels.tile, g, k, 1)
 
 
 def _block(rows: list[list[Grid]]) -> Grid:
@@ -175,36 +171,37 @@ def self_kron_inverse(g: Grid) -> Grid:
     return out(np.kron(g == BG, np.ones_like(g)) * np.tile(g, (h, w)))
 
 
-@primitive(("Grid",), "Grid")
-def cells_to_pixels(g: Grid) -> Grid:
-    """Grid cut by separator lines: each cell becomes one pixel of its most frequent colour."""
-    rows = split_cells(g)
-    res = np.zeros((len(rows), len(rows[0])), dtype=np.int8)
-    for i, row in enumerate(rows):
-        for j, (_, _, cell) in enumerate(row):
-            res[i, j] = int(np.argmax(kernels.colour_histogram(cell)))
-    return out(res)
-
-
-@primitive(("Grid",), "Grid", cost=1.5)
-def cells_to_pixels_foreground(g: Grid) -> Grid:
-    """Grid cut by separator lines: each cell becomes its most frequent non-background colour."""
+def _cells_to_pixels(g: Grid, foreground: bool) -> Grid:
+    """One pixel per separator-cut cell: its most frequent colour (foreground: non-background
+    colour, background when the cell has none)."""
     rows = split_cells(g)
     res = np.zeros((len(rows), len(rows[0])), dtype=np.int8)
     for i, row in enumerate(rows):
         for j, (_, _, cell) in enumerate(row):
             hist = kernels.colour_histogram(cell)
-            hist[BG] = 0
+            if foreground:
+                hist[BG] = 0
             res[i, j] = int(np.argmax(hist)) if hist.max() > 0 else BG
     return out(res)
+
+
+@primitive(("Grid",), "Grid")
+def cells_to_pixels(g: Grid) -> Grid:
+    """Grid cut by separator lines: each cell becomes one pixel of its most frequent colour."""
+    return _cells_to_pixels(g, False)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def cells_to_pixels_foreground(g: Grid) -> Grid:
+    """Grid cut by separator lines: each cell becomes its most frequent non-background colour."""
+    return _cells_to_pixels(g, True)
 
 
 @primitive(("Grid", "Int"), "Grid")
 def downscale_majority(g: Grid, k: int) -> Grid:
     """Each k x k block becomes its most frequent colour (sides must be multiples of k)."""
+    _check_blocks(g, k)
     h, w = g.shape
-    if k < 2 or h % k or w % k:
-        raise ValueError("size not a multiple of k")
     blocks = g.reshape(h // k, k, w // k, k).transpose(0, 2, 1, 3).reshape(h // k, w // k, -1)
     counts = np.stack([(blocks == c).sum(axis=2) for c in range(10)], axis=2)
     return out(np.argmax(counts, axis=2))
