@@ -184,12 +184,7 @@ def kernel_bench(n_tasks: int) -> None:
 
     # 3. JIT warm-up of a fresh process: every registered primitive once on a small grid.
     snippet = (
-        "import time; t=time.perf_counter(); import numpy as np; from dsl.registry import "
-        "primitives\ng=np.array([[0,1,1,0],[2,0,0,3],[0,1,1,0]],dtype=np.int8)\n"
-        "for p in primitives().values():\n"
-        "    a=[g if x=='Grid' else 1 for x in p.inputs]\n"
-        "    try: p.fn(*a)\n"
-        "    except (ValueError, TypeError, IndexError, AttributeError): pass\n"
+        "import time; t=time.perf_counter(); from dsl.registry import warm_up; warm_up(); "
         "print(time.perf_counter()-t)"
     )
     with tempfile.TemporaryDirectory() as d:

@@ -39,11 +39,11 @@ DEFAULTS: dict[str, Any] = {
     "secondary_pool": 8,  # states offered to the 2nd+ state-typed argument of a primitive
     "value_arg_depth": 1,  # Colour/Int/Bool/Mask states only from states this shallow
     "object_arg_depth": 2,  # Object/Objects states only from states this shallow
-    "dedupe_with_tests": True,
-    "colour_map": True,
-    "local_rule": True,
-    "local_rule_depth": 1,
-    "local_rule_entry_cost": 0.1,  # a bigger lookup table is a less simple explanation  # states up to this depth get a local-rule final step
+    "dedupe_with_tests": True,  # merge states only when they agree on test inputs too
+    "colour_map": True,  # final colour map learned from the demos
+    "local_rule": True,  # final neighbourhood lookup table learned from the demos
+    "local_rule_depth": 1,  # states up to this depth get a local-rule final step
+    "local_rule_entry_cost": 0.1,  # a bigger lookup table is a less simple explanation
     "tile_blocks": True,
     "tile_depth": 1,
     "normalise_colours": False,
