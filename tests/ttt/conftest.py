@@ -1,0 +1,63 @@
+"""Fixtures: a tiny randomly initialised Llama with the default tokenizer, and small tasks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from dsl.types import Pair, Task
+from ttt.model import build_default_tokenizer, default_llama_config
+
+
+def _grid(rows: list[list[int]]) -> np.ndarray:
+    return np.array(rows, dtype=np.int8)
+
+
+@pytest.fixture(scope="session")
+def tok():
+    return build_default_tokenizer()
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory, tok):
+    """A 2-layer, hidden-32 Llama saved as a local HF directory (weights random, seed fixed)."""
+    from transformers import LlamaForCausalLM
+
+    torch.manual_seed(0)
+    cfg = default_llama_config(
+        len(tok),
+        tok,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=1024,
+    )
+    path = tmp_path_factory.mktemp("tiny_model")
+    LlamaForCausalLM(cfg).save_pretrained(str(path))
+    tok.save_pretrained(str(path))
+    return path
+
+
+@pytest.fixture
+def tiny_model(tiny_model_dir):
+    from ttt.model import load_model
+
+    torch.set_num_threads(1)
+    # float32 so exactness checks (batched vs single decoding) are not at the mercy of bf16
+    return load_model({"path": str(tiny_model_dir), "device": "cpu", "dtype": "float32"})
+
+
+@pytest.fixture
+def flip_task() -> Task:
+    """Output = input mirrored left-right; three demos, one test."""
+    ins = [
+        _grid([[1, 0, 0], [0, 2, 0]]),
+        _grid([[3, 3], [0, 4], [5, 0]]),
+        _grid([[0, 6, 7, 0]]),
+        _grid([[8, 0], [0, 9]]),
+    ]
+    pairs = [Pair(g, np.ascontiguousarray(g[:, ::-1])) for g in ins]
+    return Task("flip", pairs[:3], [pairs[3].input], [pairs[3].output])

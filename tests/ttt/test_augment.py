@@ -1,0 +1,50 @@
+"""Every augmentation has an exact inverse."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from dsl.types import Pair
+from ttt.augment import Augmentation, inference_views, random_augmentation, random_colours
+
+grids = st.tuples(st.integers(1, 8), st.integers(1, 8)).flatmap(
+    lambda hw: arrays(np.int8, hw, elements=st.integers(0, 9))
+)
+perms = st.permutations(list(range(10))).map(tuple)
+
+
+@settings(max_examples=80, deadline=None)
+@given(grids, st.integers(0, 7), st.one_of(st.none(), perms))
+def test_grid_inverse(g, sym, colours):
+    aug = Augmentation(sym, colours)
+    assert np.array_equal(aug.invert_grid(aug.apply_grid(g)), g)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(grids, grids), min_size=1, max_size=5), st.integers(0, 2**31))
+def test_pairs_inverse(raw, seed):
+    pairs = [Pair(a, b) for a, b in raw]
+    aug = random_augmentation(np.random.default_rng(seed), len(pairs))
+    back = aug.invert_pairs(aug.apply_pairs(pairs))
+    assert all(
+        np.array_equal(p.input, q.input) and np.array_equal(p.output, q.output)
+        for p, q in zip(pairs, back)
+    )
+
+
+def test_keep_zero():
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        c = random_colours(rng, keep_zero=True)
+        assert c[0] == 0 and sorted(c) == list(range(10))
+
+
+def test_inference_views_distinct_identity_first():
+    views = inference_views(12, 3, np.random.default_rng(0))
+    assert views[0] == Augmentation()
+    assert len({v.key for v in views}) == 12
+    assert {v.symmetry for v in views[:8]} == set(range(8))
+    assert len(inference_views(20, 1, np.random.default_rng(0), colours=False)) == 8

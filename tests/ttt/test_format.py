@@ -1,0 +1,93 @@
+"""Codec round trips, loss spans, malformed-output rejection, tokenizer checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from dsl.types import Pair
+from ttt.format import (
+    IGNORE_INDEX,
+    FormatError,
+    TextFormat,
+    answer_text,
+    check_tokenizer,
+    decode_grid,
+    encode_example,
+    parse_output,
+    tokenize,
+)
+
+FMT = TextFormat()
+grids = st.tuples(st.integers(1, 30), st.integers(1, 30)).flatmap(
+    lambda hw: arrays(np.int8, hw, elements=st.integers(0, 9))
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(grids)
+def test_grid_round_trip(g):
+    assert np.array_equal(decode_grid(answer_text(g)), g)
+
+
+@settings(max_examples=30, deadline=None)
+@given(grids, grids, grids)
+def test_example_round_trip_through_spans(a, b, q):
+    enc = encode_example([Pair(a, b), Pair(b, a)], q, q)
+    # spans: demo 2's output and the query output; each decodes back to its grid
+    assert len(enc.loss_spans) == 2
+    got = [decode_grid(enc.text[s:e]) for s, e in enc.loss_spans]
+    assert np.array_equal(got[0], a) and np.array_equal(got[1], q)
+
+
+def test_text_layout_one_char_per_cell():
+    g = np.array([[1, 2], [3, 4]], dtype=np.int8)
+    enc = encode_example([Pair(g, g)], g)
+    assert enc.text == "I\n12\n34\nO\n12\n34\nE\nI\n12\n34\nO\n"
+    assert enc.loss_spans == []  # first demo's output carries no loss; no query output
+    assert encode_example([Pair(g, g)], g, loss_on_first_demo=True).loss_spans == [(10, 17)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["12\n34\n", "12\n3\nE", "12\n34E", "1a\nE", "E", "\nE", "12\n\n34\nE", ("1" * 31) + "\nE"],
+)
+def test_malformed_rejected(text):
+    with pytest.raises(FormatError):
+        decode_grid(text)
+    assert parse_output(text) is None
+
+
+def test_trailing_text_after_end_marker_ignored():
+    assert decode_grid("12\nE\nI\n99").tolist() == [[1, 2]]
+
+
+def test_tokenize_labels_follow_spans(tok):
+    g = np.array([[1, 2], [3, 4]], dtype=np.int8)
+    h = np.array([[5]], dtype=np.int8)
+    enc = encode_example([Pair(g, g), Pair(g, h)], g, h)
+    ids, labels = tokenize(tok, enc)
+    assert ids[0] == tok.bos_token_id and len(ids) == len(enc.text) + 1
+    marked = "".join(enc.text[i - 1] for i, lab in enumerate(labels) if lab != IGNORE_INDEX)
+    assert marked == "5\nE5\nE"  # demo 2 output and query output, each with its end marker
+    assert all(lab in (IGNORE_INDEX, i) for lab, i in zip(labels, ids))
+
+
+def test_check_tokenizer_accepts_default(tok):
+    check_tokenizer(tok)
+
+
+def test_check_tokenizer_rejects_digit_merges(tok):
+    from tokenizers import Tokenizer, decoders, models
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = dict(tok.get_vocab())
+    vocab["12"] = len(vocab)
+    core = Tokenizer(models.BPE(vocab=vocab, merges=[("1", "2")], unk_token="<unk>"))
+    core.decoder = decoders.Fuse()
+    merging = PreTrainedTokenizerFast(tokenizer_object=core, unk_token="<unk>")
+    with pytest.raises(FormatError, match="one token per cell"):
+        check_tokenizer(merging)

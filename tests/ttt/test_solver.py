@@ -1,0 +1,72 @@
+"""TTTSolver end to end on a tiny model; config composition; the too-long path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dsl.types import Budget, Candidate, Pair, Task
+from ttt.solver import TTTSolver
+
+CONF = Path(__file__).resolve().parents[2] / "conf"
+SMALL = {"steps": 2, "data": {"max_examples": 4}, "infer": {"views": 2, "max_answer_tokens": 40}}
+
+
+def _solver(model_dir, **ttt):
+    return TTTSolver({"path": str(model_dir), "device": "cpu"}, {**SMALL, **ttt})
+
+
+def test_solve_shapes_and_budget(tiny_model_dir, flip_task):
+    s = _solver(tiny_model_dir)
+    s.warmup()
+    budget = Budget(30)
+    out = s.solve(flip_task, budget)
+    assert len(out) == 1 and all(isinstance(c, Candidate) for c in out[0])
+    assert budget.elapsed() < 30
+    d = s.last_detail
+    assert d["train"]["steps"] == 2 and d["infer"][0]["views_run"] == 2
+
+
+def test_no_ttt_and_extra_grids_ranked_by_poe(tiny_model_dir, flip_task):
+    s = _solver(tiny_model_dir, steps=0, poe_views=2)
+    truth = flip_task.test_outputs[0]
+    out = s.solve(flip_task, Budget(30), extra=[[truth]])
+    assert "train" not in s.last_detail
+    extra = [c for c in out[0] if c.detail.get("extra")]
+    assert len(extra) <= 1 and all(np.isfinite(c.detail["poe"]) for c in extra)
+    scores = [c.detail["poe"] for c in out[0] if c.detail.get("poe") is not None]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_too_long_gives_no_candidates(tiny_model_dir):
+    big = np.zeros((30, 30), dtype=np.int8)
+    task = Task("big", [Pair(big, big)] * 2, [big, np.zeros((1, 1), dtype=np.int8)])
+    s = TTTSolver({"path": str(tiny_model_dir), "device": "cpu", "max_length": 512}, SMALL)
+    out = s.solve(task, Budget(20))
+    assert out == [[], []] and s.last_detail["status"] == "too_long"
+
+
+def test_unknown_keys_rejected():
+    with pytest.raises(ValueError):
+        TTTSolver({}, {"stepz": 3})
+    with pytest.raises(ValueError):
+        TTTSolver({"paht": "x"}, {})
+
+
+@pytest.mark.parametrize("ttt", ["cpu", "paper"])
+def test_configs_compose_and_instantiate(ttt):
+    from hydra import compose, initialize_config_dir
+    from hydra.utils import instantiate
+
+    with initialize_config_dir(config_dir=str(CONF), version_base=None):
+        cfg = compose(
+            config_name="config",
+            overrides=["solver=ttt", f"ttt={ttt}"],
+        )
+    solver = instantiate(cfg.solver)
+    assert isinstance(solver, TTTSolver) and solver.name == "ttt"
+    assert solver.model_cfg.path == "assets/default_model"
+    if ttt == "paper":
+        assert solver.train_cfg.lora.r == 128 and solver.data_cfg.max_examples == 250

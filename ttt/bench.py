@@ -1,0 +1,112 @@
+"""Throughput of the TTT model: LoRA training tokens/s and greedy generation tokens/s.
+
+    python -m ttt.bench                       # shipped default model, 1 thread, float32
+    python -m ttt.bench --dtype bfloat16 --threads 2 --seq-len 1536 --model /local/hf/model
+
+Falls back to a randomly initialised default-architecture model when no checkpoint exists.
+Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+import torch
+
+from ttt.infer import greedy_batch
+from ttt.model import (
+    ModelConfig,
+    build_default_tokenizer,
+    default_llama_config,
+    load_model,
+    pick_device,
+    resolve_path,
+)
+from ttt.train import TrainConfig, attach_adapter, detach_adapter
+
+
+def _model(path: str, device: str, dtype: str):
+    if (resolve_path(path) / "config.json").exists():
+        model, tok, _ = load_model(ModelConfig(path=path, device=device, dtype=dtype))
+        return model, tok, str(resolve_path(path))
+    from transformers import LlamaForCausalLM
+
+    tok = build_default_tokenizer()
+    model = LlamaForCausalLM(default_llama_config(len(tok), tok)).to(pick_device(device))
+    if dtype == "bfloat16":
+        model = model.to(torch.bfloat16)
+    for p in model.parameters():
+        p.requires_grad_(False)
+    return model.eval(), tok, "random default architecture"
+
+
+def bench_train(model, seq_len: int, steps: int, vocab: int) -> float:
+    """LoRA (default TTT settings) tokens/s on one sequence of seq_len, batch 1."""
+    cfg = TrainConfig()
+    peft_model = attach_adapter(model, cfg.lora)
+    device = next(model.parameters()).device
+    try:
+        params = [p for p in peft_model.parameters() if p.requires_grad]
+        opt = torch.optim.AdamW(params, lr=1e-4)
+        ids = torch.randint(4, vocab, (1, seq_len), device=device)
+        peft_model.train()
+        times = []
+        for _ in range(steps + 1):
+            t = time.perf_counter()
+            loss = peft_model(input_ids=ids, labels=ids).loss
+            loss.backward()
+            opt.step()
+            opt.zero_grad(set_to_none=True)
+            times.append(time.perf_counter() - t)
+    finally:
+        detach_adapter(peft_model)
+    return seq_len / float(np.median(times[1:]))  # first step warms up
+
+
+def bench_generate(model, prompt_len: int, new_tokens: int, vocab: int, batch: int) -> float:
+    """Greedy decoding (the solver's code path, KV cache) of `batch` prompts at once: generated
+    tokens per second summed over the batch, prefill included."""
+    gen = torch.Generator().manual_seed(0)
+    prompts = [torch.randint(4, vocab, (prompt_len,), generator=gen).tolist() for _ in range(batch)]
+    t = time.perf_counter()
+    outs = greedy_batch(model, prompts, new_tokens, stop=[], pad_id=0)
+    return sum(len(toks) for toks, _ in outs) / (time.perf_counter() - t)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--model", default="assets/default_model")
+    ap.add_argument("--device", default="auto")
+    ap.add_argument("--dtype", default="auto", choices=["auto", "float32", "bfloat16"])
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--seq-len", type=int, default=1536)
+    ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--prompt-len", type=int, default=1000)
+    ap.add_argument("--new-tokens", type=int, default=200)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    model, tok, what = _model(a.model, a.device, a.dtype)
+    vocab = min(len(tok), 14)  # digits and specials: realistic ids for the default tokenizer
+    res = {
+        "model": what,
+        "params_M": round(sum(p.numel() for p in model.parameters()) / 1e6, 2),
+        "device": str(next(model.parameters()).device),
+        "dtype": str(next(model.parameters()).dtype),
+        "threads": a.threads,
+        "seq_len": a.seq_len,
+        "lora_train_tok_s": round(bench_train(model, a.seq_len, a.steps, vocab)),
+        "prompt_len": a.prompt_len,
+        "new_tokens": a.new_tokens,
+        "generate_tok_s": round(bench_generate(model, a.prompt_len, a.new_tokens, vocab, 1)),
+        "generate_tok_s_batch8": round(bench_generate(model, a.prompt_len, a.new_tokens, vocab, 8)),
+    }
+    print(json.dumps(res))
+    return res
+
+
+if __name__ == "__main__":
+    main()

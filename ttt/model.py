@@ -1,0 +1,180 @@
+"""Loading the base model and tokenizer (local paths only), device and dtype choice, the default
+model's tokenizer and architecture.
+
+No network, ever: everything loads with local_files_only=True, safetensors only, and no
+trust_remote_code unless the config asks for it. The loaded model is cached per process, since a
+worker solves many tasks with the same weights.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from ttt.format import DEFAULT_FORMAT, TextFormat, check_tokenizer
+
+log = logging.getLogger(__name__)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_MODEL_DIR = PACKAGE_DIR / "assets" / "default_model"
+SPECIAL_TOKENS = ("<pad>", "<s>", "</s>", "<unk>")
+
+
+@dataclass
+class ModelConfig:
+    """The `model` config group."""
+
+    path: str = "assets/default_model"
+    device: str = "auto"  # auto | cpu | cuda | cuda:N
+    dtype: str = "auto"  # auto | float32 | bfloat16 | float16
+    max_length: int | None = None  # context limit; None = the model's max_position_embeddings
+    trust_remote_code: bool = False
+    input_marker: str = "I"
+    output_marker: str = "O"
+    end_marker: str = "E"
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> ModelConfig:
+        d = dict(d or {})
+        unknown = set(d) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"unknown model config keys: {sorted(unknown)}")
+        return cls(**d)
+
+    @property
+    def fmt(self) -> TextFormat:
+        return TextFormat(self.input_marker, self.output_marker, self.end_marker)
+
+
+def resolve_path(path: str | Path) -> Path:
+    """Absolute paths stay; a relative one names the ttt package's copy when that exists (so the
+    shipped model is found from any working directory), else the current directory's when that
+    exists, else the package's (where a new export goes)."""
+    p = Path(path).expanduser()
+    if p.is_absolute():
+        return p
+    in_package, in_cwd = PACKAGE_DIR / p, Path.cwd() / p
+    if not in_package.exists() and in_cwd.exists():
+        return in_cwd
+    return in_package
+
+
+def pick_device(pref: str = "auto") -> torch.device:
+    """'auto' takes CUDA when present, else the CPU."""
+    if pref == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(pref)
+
+
+def pick_dtype(pref: str, device: torch.device) -> torch.dtype:
+    """'auto' is bfloat16 everywhere: on GPU as usual, and on CPU too, where bf16 base weights
+    (LoRA adapters stay float32) measured 2-3x faster than float32 for training and batched
+    decoding on this project's 2-core machines (python -m ttt.bench)."""
+    if pref == "auto":
+        return torch.bfloat16
+    return {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[pref]
+
+
+def build_default_tokenizer(fmt: TextFormat = DEFAULT_FORMAT):
+    """The default model's tokenizer: specials, the 10 digits, newline and the 3 markers, each one
+    token (a BPE with no merges is exactly a character-level tokenizer with offsets)."""
+    from tokenizers import Tokenizer, decoders, models
+    from transformers import PreTrainedTokenizerFast
+
+    chars = [*"0123456789", "\n", fmt.input_marker, fmt.output_marker, fmt.end_marker]
+    vocab = {t: i for i, t in enumerate([*SPECIAL_TOKENS, *chars])}
+    core = Tokenizer(models.BPE(vocab=vocab, merges=[], unk_token="<unk>"))
+    core.decoder = decoders.Fuse()  # join tokens without spaces
+    return PreTrainedTokenizerFast(
+        tokenizer_object=core,
+        pad_token="<pad>",
+        bos_token="<s>",
+        eos_token="</s>",
+        unk_token="<unk>",
+        model_max_length=1 << 20,
+    )
+
+
+def default_llama_config(vocab_size: int, tok=None, **arch):
+    """A small Llama (RoPE, SwiGLU, RMSNorm). `arch` keys: hidden_size, num_hidden_layers,
+    num_attention_heads, num_key_value_heads, intermediate_size, max_position_embeddings,
+    rope_theta."""
+    from transformers import LlamaConfig
+
+    kw = dict(
+        hidden_size=256,
+        num_hidden_layers=6,
+        num_attention_heads=8,
+        num_key_value_heads=8,
+        intermediate_size=512,
+        max_position_embeddings=2048,
+        tie_word_embeddings=True,
+    )
+    kw.update(arch)
+    rope_theta = kw.pop("rope_theta", 10000.0)
+    rope = {"rope_type": "default", "rope_theta": float(rope_theta)}
+    cfg = LlamaConfig(vocab_size=vocab_size, rope_parameters=rope, **kw)
+    if tok is not None:
+        cfg.pad_token_id, cfg.bos_token_id = tok.pad_token_id, tok.bos_token_id
+        cfg.eos_token_id = tok.eos_token_id
+    return cfg
+
+
+_CACHE: dict[tuple, tuple] = {}
+
+
+def load_model(cfg: ModelConfig | dict) -> tuple:
+    """(model, tokenizer, context_length) from a local HF directory, cached per process. The model
+    is in eval mode with every base parameter frozen. Raises FileNotFoundError for a missing path
+    and FormatError when the tokenizer does not keep one token per cell."""
+    if isinstance(cfg, dict):
+        cfg = ModelConfig.from_dict(cfg)
+    path = resolve_path(cfg.path)
+    device = pick_device(cfg.device)
+    dtype = pick_dtype(cfg.dtype, device)
+    key = (str(path), str(device), str(dtype), cfg.trust_remote_code)
+    if key in _CACHE:
+        return _CACHE[key]
+    if not (path / "config.json").exists():
+        raise FileNotFoundError(
+            f"no model at {path} (config.json missing); train one with arc-pretrain or set "
+            f"model.path to a local Hugging Face causal LM directory"
+        )
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # one bar per worker load is noise in run logs
+
+    tok = AutoTokenizer.from_pretrained(
+        str(path), local_files_only=True, trust_remote_code=cfg.trust_remote_code
+    )
+    check_tokenizer(tok, cfg.fmt)
+    if tok.pad_token_id is None:
+        tok.pad_token = tok.eos_token
+    model = AutoModelForCausalLM.from_pretrained(
+        str(path),
+        local_files_only=True,
+        trust_remote_code=cfg.trust_remote_code,
+        use_safetensors=True,
+        dtype=dtype,
+    )
+    model.to(device).eval()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    ctx = cfg.max_length or int(getattr(model.config, "max_position_embeddings", 2048))
+    log.info("loaded %s on %s (%s), context %d", path, device, dtype, ctx)
+    _CACHE[key] = (model, tok, ctx)
+    return _CACHE[key]
+
+
+def end_token_ids(tok, fmt: TextFormat) -> list[int]:
+    """Token ids that stop generation: the end marker's token(s) and EOS."""
+    ids = {tok.convert_tokens_to_ids(fmt.end_marker)}
+    if tok.eos_token_id is not None:
+        ids.add(tok.eos_token_id)
+    ids.discard(tok.unk_token_id)
+    ids.discard(None)
+    return sorted(ids)

@@ -1,0 +1,202 @@
+"""TTTSolver: per task, a fresh LoRA adapter trained on the task's demos, augmented inference,
+hierarchical voting, optional product-of-experts reranking; the adapter is discarded after."""
+
+from __future__ import annotations
+
+import logging
+import time
+import zlib
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import torch
+
+from dsl.types import Budget, Candidate, Grid, Task
+from ttt.augment import inference_views
+from ttt.data import DataConfig, build_examples
+from ttt.infer import (
+    InferConfig,
+    answer_budget,
+    fit_prompt,
+    measure_rates,
+    poe_score,
+    predict,
+)
+from ttt.model import ModelConfig, load_model
+from ttt.train import TrainConfig, attach_adapter, detach_adapter, train_adapter
+from ttt.vote import grid_key, to_candidates, vote
+
+log = logging.getLogger(__name__)
+
+_TRAIN_KEYS = set(TrainConfig.__dataclass_fields__)
+
+
+def _plain(d: Any) -> dict:
+    """Hydra may hand over DictConfig; everything below wants plain containers."""
+    if d is None:
+        return {}
+    if isinstance(d, dict):
+        return d
+    from omegaconf import OmegaConf
+
+    return OmegaConf.to_container(d, resolve=True)  # type: ignore[return-value]
+
+
+class TTTSolver:
+    """Config: `model` (ttt.model.ModelConfig fields) and `ttt` (threads, seed, train_fraction,
+    safety_seconds, poe_views, data: DataConfig, infer: InferConfig, and TrainConfig fields at the
+    top level: steps, epochs, batch_size, lr, ..., lora). `ttt.steps=0` skips test-time training
+    and runs the same inference on the base model."""
+
+    name = "ttt"
+
+    def __init__(self, model: dict | None = None, ttt: dict | None = None, name: str = "ttt"):
+        self.name = name
+        self.model_cfg = ModelConfig.from_dict(_plain(model))
+        t = dict(_plain(ttt))
+        threads = t.pop("threads", 1)
+        self.threads = None if threads is None else int(threads)  # None: leave as the runner set
+        self.seed = int(t.pop("seed", 0))
+        self.train_fraction = float(t.pop("train_fraction", 0.6))
+        self.safety_seconds = float(t.pop("safety_seconds", 2.0))
+        self.poe_views = int(t.pop("poe_views", 0))
+        self.data_cfg = DataConfig.from_dict(t.pop("data", None))
+        self.infer_cfg = InferConfig.from_dict(t.pop("infer", None))
+        unknown = set(t) - _TRAIN_KEYS
+        if unknown:
+            raise ValueError(f"unknown ttt config keys: {sorted(unknown)}")
+        self.train_cfg = TrainConfig.from_dict(t)
+        self.last_detail: dict = {}
+        self._rates: tuple[float, float] | None = None
+
+    def _set_threads(self) -> None:
+        if self.threads is not None:
+            torch.set_num_threads(self.threads)
+
+    def warmup(self) -> None:
+        """Load the model (cached per process) and run one tiny forward pass, so a worker pays
+        for it once and the tasks it forks start warm."""
+        self._set_threads()
+        model, tok, _ = load_model(self.model_cfg)
+        ids = torch.tensor([[tok.bos_token_id or 0, *tok("0\n")["input_ids"]]])
+        with torch.inference_mode():
+            model(input_ids=ids.to(next(model.parameters()).device))
+        self._rates = measure_rates(model, tok)
+
+    def _inference_seconds(self, model, tok, task: Task, prompts: list) -> float:
+        """Expected inference time from this process's measured prefill rate and decode step
+        time: every view prefills about the full prompt and decodes up to the answer budget."""
+        if self._rates is None:
+            self._rates = measure_rates(model, tok)
+        prefill_tok_s, step_s = self._rates
+        fmt = self.model_cfg.fmt
+        n_views = self.infer_cfg.views
+        batch = 1 if self.infer_cfg.sampler == "dfs" else max(1, self.infer_cfg.batch_size)
+        per_batch_step = step_s * (1 + 0.33 * (min(batch, n_views) - 1))
+        samples = self.infer_cfg.max_samples if self.infer_cfg.sampler == "dfs" else 1
+        total = 0.0
+        for i, got in enumerate(prompts):
+            if got is None:
+                continue
+            answer = min(answer_budget(task, i, fmt), self.infer_cfg.max_answer_tokens)
+            total += n_views * len(got[0]) / prefill_tok_s
+            total += -(-n_views // batch) * samples * answer * per_batch_step
+        return total
+
+    def solve(
+        self, task: Task, budget: Budget, extra: list[list[Grid]] | None = None
+    ) -> list[list[Candidate]]:
+        """One ranked candidate list per test input. `extra` (optional, one list of grids per test
+        input, e.g. the DSL's outputs) joins the pool and everything is ranked by the
+        product-of-experts score under the task's adapter."""
+        self._set_threads()
+        end = time.monotonic() + budget.remaining() - self.safety_seconds
+        model, tok, ctx = load_model(self.model_cfg)
+        fmt = self.model_cfg.fmt
+        n_test = len(task.test_inputs)
+        detail: dict = {"task_id": task.id}
+        self.last_detail = detail
+        prompts = [
+            fit_prompt(tok, task.train, q, fmt, ctx, answer_budget(task, i, fmt))
+            for i, q in enumerate(task.test_inputs)
+        ]
+        fits = [p is not None for p in prompts]
+        if not any(fits):
+            detail["status"] = "too_long"
+            log.warning("task %s: too long for the model's context (%d tokens)", task.id, ctx)
+            return [[] for _ in range(n_test)]
+
+        rng = np.random.default_rng([self.seed, zlib.crc32(task.id.encode())])
+        torch.manual_seed(self.seed)
+        data_cfg = replace(self.data_cfg, max_tokens=min(self.data_cfg.max_tokens, ctx))
+        net = model
+        adapter = None
+        try:
+            if self.train_cfg.steps != 0:
+                examples, dstats = build_examples(task, tok, data_cfg, rng, fmt)
+                detail["data"] = dstats
+                left = end - time.monotonic()
+                reserve = 1.25 * self._inference_seconds(model, tok, task, prompts)
+                seconds = min(left * self.train_fraction, left - reserve)
+                detail["inference_reserve_s"] = round(reserve, 2)
+                if examples and seconds > 0:
+                    adapter = attach_adapter(model, self.train_cfg.lora)
+                    net = adapter
+                    detail["train"] = train_adapter(
+                        adapter, examples, self.train_cfg, seconds, rng, tok.pad_token_id
+                    )
+            out = self._infer(net, tok, task, ctx, fits, end, rng, detail, extra)
+        finally:
+            if adapter is not None:
+                detach_adapter(adapter)
+        return out
+
+    def _infer(self, net, tok, task, ctx, fits, end, rng, detail, extra) -> list[list[Candidate]]:
+        fmt = self.model_cfg.fmt
+        n_test = len(task.test_inputs)
+        results: list[list[Candidate]] = []
+        detail["infer"] = []
+        for i in range(n_test):
+            if not fits[i]:
+                detail["infer"].append({"status": "too_long"})
+                results.append([])
+                continue
+            # split what is left evenly over the remaining test inputs
+            deadline = time.monotonic() + (end - time.monotonic()) / (n_test - i)
+            views = inference_views(
+                self.infer_cfg.views,
+                len(task.train),
+                rng,
+                self.infer_cfg.colours,
+                self.infer_cfg.keep_zero,
+                self.infer_cfg.shuffle,
+            )
+            preds, stats = predict(net, tok, task, i, views, self.infer_cfg, ctx, fmt, deadline)
+            tallies = vote(preds, self.infer_cfg.top_k_per_group)
+            cands = to_candidates(tallies, len(preds), self.infer_cfg.max_candidates, self.name)
+            extra_i = extra[i] if extra is not None and i < len(extra) else []
+            if (self.poe_views > 0 or extra_i) and time.monotonic() < end:
+                cands = self._rerank(net, tok, task, i, cands, extra_i, ctx, end)
+            detail["infer"].append(stats)
+            results.append(cands)
+        return results
+
+    def _rerank(self, net, tok, task, i, cands, extra_i, ctx, end) -> list[Candidate]:
+        """Score every candidate (and the extra grids) by product of experts; best first."""
+        seen = {grid_key(c.grid) for c in cands}
+        for g in extra_i:
+            g = np.ascontiguousarray(np.asarray(g, dtype=np.int8))
+            if grid_key(g) not in seen:
+                seen.add(grid_key(g))
+                cands.append(Candidate(g, 0.0, self.name, {"votes": 0, "views": 0, "extra": True}))
+        n_views = self.poe_views or 8
+        for c in cands:
+            if time.monotonic() >= end:
+                c.detail["poe"] = None
+                continue
+            c.detail["poe"] = poe_score(net, tok, task, i, c.grid, n_views, self.model_cfg.fmt, ctx)
+        scored = [c for c in cands if c.detail["poe"] is not None]
+        rest = [c for c in cands if c.detail["poe"] is None]
+        scored.sort(key=lambda c: -c.detail["poe"])
+        return scored + rest
