@@ -75,7 +75,8 @@ def test_sigkill_half_way_then_resume_matches_uninterrupted_run(good_dir, tmp_pa
     marks = tmp_path / "marks"
     args = [
         "data=path", f"data.path={good_dir}", "report=false", "parallel.n_jobs=1",
-        "solver._target_=tests.ensemble.solvers.SlowEchoSolver", f"+solver.mark_dir={marks}",
+        "solver=identity", "solver._target_=tests.ensemble.solvers.SlowEchoSolver",
+        f"+solver.mark_dir={marks}",
     ]  # fmt: skip
     root = Path(__file__).resolve().parents[2]
     code = "from ensemble.cli import solve_main; solve_main()"
