@@ -33,6 +33,9 @@ def format_summary(summary: dict) -> str:
     t = summary["time_s"]
     lines.append(f"tasks {summary['n_tasks_run']}: {counts}")
     lines.append(f"time per task: median {t['median']}s  p90 {t['p90']}s  max {t['max']}s")
+    mem = summary.get("peak_rss_mb") or {}
+    if mem.get("max"):
+        lines.append(f"peak memory per task: median {mem['median']} MB  max {mem['max']} MB")
     for src, s in sorted(summary.get("by_source", {}).items()):
         lines.append(
             f"  {src:>10}: correct in attempts {s['attempts_correct']}, "

@@ -121,9 +121,10 @@ def _solve_isolated(task, solver_cfg, task_s, grace_s, memory_mb, threads) -> di
     send.close()
     deadline = time.monotonic() + task_s + grace_s
     watcher = psutil.Process(child.pid)
-    result = None
+    result, peak = None, 0.0
     try:
         while True:
+            peak = max(peak, _rss_mb(watcher))
             if recv.poll(_POLL_S):
                 try:
                     result = recv.recv()
@@ -135,7 +136,7 @@ def _solve_isolated(task, solver_cfg, task_s, grace_s, memory_mb, threads) -> di
             if time.monotonic() > deadline:
                 result = {"status": "timeout", "error": f"no answer within {task_s + grace_s:.1f}s"}
                 break
-            if memory_mb and _rss_mb(watcher) > memory_mb:
+            if memory_mb and peak > memory_mb:
                 result = {"status": "oom", "error": f"resident memory over {memory_mb} MB"}
                 break
     finally:
@@ -149,6 +150,7 @@ def _solve_isolated(task, solver_cfg, task_s, grace_s, memory_mb, threads) -> di
         code = child.exitcode
         why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         result = {"status": "error", "error": f"worker process died ({why})"}
+    result["peak_rss_mb"] = round(peak, 1) or None  # None: finished before the first sample
     return result
 
 
@@ -192,6 +194,7 @@ def make_record(task: Task, out: dict, time_s: float, solver: str) -> dict:
         "status": out["status"],
         "error": out.get("error"),
         "time_s": round(time_s, 3),
+        "peak_rss_mb": out.get("peak_rss_mb"),  # sampled every 50 ms (fork isolation only)
         "solver": solver,
         "n_test": len(task.test_inputs),
         "solver_detail": out.get("solver_detail"),
@@ -275,6 +278,11 @@ def summarize(records: list[dict], meta: dict) -> dict:
         "p90": round(_percentile(times, 90), 3),
         "max": round(max(times, default=0.0), 3),
         "total": round(sum(times), 3),
+    }
+    peaks = [r["peak_rss_mb"] for r in records if r.get("peak_rss_mb")]
+    summary["peak_rss_mb"] = {
+        "median": round(statistics.median(peaks), 1) if peaks else None,
+        "max": max(peaks, default=None),
     }
     summary["by_source"] = by_source(scored)
     summary["ablation"] = ablation(scored)
