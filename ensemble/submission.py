@@ -46,6 +46,7 @@ def write_json_atomic(path: Path, obj) -> None:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(obj, f)
             f.flush()
