@@ -551,11 +551,26 @@ def _card_attrs(tid: str, v: TaskView, extra: str = "") -> str:
 def _card_header(tid: str, v: TaskView, show_solver: bool) -> str:
     rec = v.rec
     solver = f" · solver {rec.get('solver')}" if show_solver else ""
+    peak = _num(rec.get("peak_rss_mb"))
+    memory = f" · {peak:.0f} MB" if peak else ""
+    meta = _fmt_s(float(rec.get("time_s") or 0.0)) + memory + solver
     return (
         f'<header><h2><a href="#t-{escape(tid)}">{escape(tid)}</a></h2>'
         f"{_status_badge(_status(rec))}{_score_badge(v)}"
-        f'<span class="meta">{escape(_fmt_s(float(rec.get("time_s") or 0.0)) + solver)}</span>'
+        f'<span class="meta">{escape(meta)}</span>'
         "</header>"
+    )
+
+
+def _solver_detail_html(rec: dict) -> str:
+    """The solver's task-level notes (routing decision, too-long tasks, training stats)."""
+    detail = rec.get("solver_detail")
+    if not isinstance(detail, dict) or not detail:
+        return ""
+    text = json.dumps(detail, sort_keys=True, default=str)
+    return (
+        f'<details class="solver-detail"><summary>solver notes</summary>'
+        f"<pre>{escape(text[:4000])}</pre></details>"
     )
 
 
@@ -566,7 +581,12 @@ def _error_html(rec: dict, label: str = "") -> str:
 
 def _card(tid: str, v: TaskView, demo_note: str, show_solver: bool = False) -> str:
     header = _card_header(tid, v, show_solver)
-    parts = [f"<section {_card_attrs(tid, v)}>", header, _error_html(v.rec)]
+    parts = [
+        f"<section {_card_attrs(tid, v)}>",
+        header,
+        _error_html(v.rec),
+        _solver_detail_html(v.rec),
+    ]
     if v.task is not None:
         pairs = "".join(
             f'<div class="pair">{_grid_html(p.input, 120, "input")}<span class="arrow">→</span>'

@@ -413,3 +413,13 @@ def test_malformed_records_do_not_stop_the_report(tmp_path):
     assert page.count('<section class="card"') == 3
     assert "bad &lt;grid&gt;" in page and "no valid grid" in page
     assert "no .hydra/config.yaml" in page and "1 unreadable line(s)" in page
+
+
+def test_solver_notes_and_memory_shown(tmp_path, eval_tasks):
+    records = _small_records(eval_tasks)
+    records[0]["solver_detail"] = {"ttt": "skipped: confident <program>"}
+    records[0]["peak_rss_mb"] = 321.4
+    run = _write_run(tmp_path / "run", records)
+    page = write_report(run, tasks=list(eval_tasks.values())).read_text()
+    assert "solver notes" in page and "skipped: confident &lt;program&gt;" in page
+    assert "321 MB" in page
