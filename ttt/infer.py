@@ -26,7 +26,7 @@ from ttt.format import (
     parse_output,
     tokenize,
 )
-from ttt.model import end_token_ids
+from ttt.model import end_token_ids, strict_config
 
 MAX_ANSWER_TOKENS = MAX_SIDE * (MAX_SIDE + 1) + 2  # a 30x30 grid, its newlines, the end marker
 
@@ -59,11 +59,7 @@ class InferConfig:
 
     @classmethod
     def from_dict(cls, d: dict | None) -> InferConfig:
-        d = dict(d or {})
-        unknown = set(d) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValueError(f"unknown ttt.infer keys: {sorted(unknown)}")
-        return cls(**d)
+        return strict_config(cls, d, "ttt.infer")
 
 
 def answer_budget(task: Task, test_index: int, fmt: TextFormat) -> int:

@@ -23,6 +23,16 @@ DEFAULT_MODEL_DIR = PACKAGE_DIR / "assets" / "default_model"
 SPECIAL_TOKENS = ("<pad>", "<s>", "</s>", "<unk>")
 
 
+def strict_config(cls, d: dict | None, what: str):
+    """Build dataclass `cls` from a config dict, naming any key it does not know (a typo in a
+    Hydra override should fail loudly, not be ignored)."""
+    d = dict(d or {})
+    unknown = set(d) - set(cls.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"unknown {what} keys: {sorted(unknown)}")
+    return cls(**d)
+
+
 @dataclass
 class ModelConfig:
     """The `model` config group."""
@@ -38,11 +48,7 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, d: dict | None) -> ModelConfig:
-        d = dict(d or {})
-        unknown = set(d) - set(cls.__dataclass_fields__)
-        if unknown:
-            raise ValueError(f"unknown model config keys: {sorted(unknown)}")
-        return cls(**d)
+        return strict_config(cls, d, "model config")
 
     @property
     def fmt(self) -> TextFormat:
