@@ -44,16 +44,22 @@ def pick_attempts(
 
 def merge_ranked(*lists: Sequence[Candidate]) -> list[Candidate]:
     """Concatenate ranked lists, keeping the first copy of each grid; later copies add their
-    solver to its `detail["sources"]` (so a grid both solvers proposed says so)."""
+    solver to its `detail["sources"]` (so a grid both solvers proposed says so), their rank to
+    `detail["ranks"]`, and any detail keys the kept copy lacks."""
     out: list[Candidate] = []
     by_key: dict[tuple, Candidate] = {}
     for ranked in lists:
         for c in ranked:
             key = grid_key(c.grid)
             if key in by_key:
-                sources = by_key[key].detail.setdefault("sources", [by_key[key].source])
+                kept = by_key[key].detail
+                sources = kept.setdefault("sources", [by_key[key].source])
                 if c.source not in sources:
                     sources.append(c.source)
+                if "ranks" in c.detail:  # its rank in the other solver's own list
+                    kept["ranks"] = {**c.detail["ranks"], **kept.get("ranks", {})}
+                for k, v in c.detail.items():  # e.g. a TTT vote keeps the DSL's program facts
+                    kept.setdefault(k, v)
                 continue
             by_key[key] = c
             out.append(c)
@@ -85,13 +91,15 @@ def poe(
         if c.detail.get("poe") is None:
             continue
         owner = dsl_by_key.get(grid_key(c.grid))
+        # the bonus goes to a verified grid whether TTT also voted for it or only scored it
+        bonus = program_bonus if owner is not None and fits_demos(owner) else 0.0
         if owner is not None and c.detail.get("extra"):
             owner.detail["poe"] = c.detail["poe"]
             c = owner  # an extra grid is the DSL's answer: keep its source and program
-        bonus = program_bonus if fits_demos(c) else 0.0
         scored.append((c.detail["poe"] + bonus, c))
     scored.sort(key=lambda sc: -sc[0])
-    return merge_ranked([c for _, c in scored], priority(dsl, ttt))
+    own = [c for c in ttt if not c.detail.get("extra")]  # scored-only grids are not TTT's votes
+    return merge_ranked([c for _, c in scored], priority(dsl, own))
 
 
 STRATEGIES = {"priority": priority, "poe": poe}

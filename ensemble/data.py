@@ -102,9 +102,21 @@ def _select(ids: list[str], cfg: dict) -> list[str]:
     return ids
 
 
+def _fits(tid: str, raw: Any, solutions: Any, max_tokens: int) -> bool:
+    """Whether the task's full serialization (ttt.format.serialized_length) fits max_tokens; an
+    invalid task is kept, so that it is reported rather than silently dropped."""
+    from ttt.format import serialized_length
+
+    try:
+        return serialized_length(Task.from_json(tid, raw, solutions)) <= max_tokens
+    except TaskError:
+        return True
+
+
 def load_tasks(cfg: dict) -> LoadResult:
     """Load the tasks a data config names. Keys: name (a bundled set or 'path'), path, solutions,
-    ids, sample, seed, shard, limit."""
+    max_tokens (keep tasks whose full serialization fits, before the selection keys), ids,
+    sample, seed, shard, limit."""
     cfg = dict(cfg)
     name = cfg.get("name", "path")
     if name == "path" or cfg.get("path"):
@@ -114,7 +126,10 @@ def load_tasks(cfg: dict) -> LoadResult:
     else:
         raw, sols, problems = bundled_raw(name), {}, []
     result = LoadResult(problems=list(problems))
-    for tid in _select(sorted(raw), cfg):
+    ids = sorted(raw)
+    if cfg.get("max_tokens"):
+        ids = [i for i in ids if _fits(i, raw[i], sols.get(i), int(cfg["max_tokens"]))]
+    for tid in _select(ids, cfg):
         try:
             result.tasks.append(Task.from_json(tid, raw[tid], sols.get(tid)))
         except TaskError as e:

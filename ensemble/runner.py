@@ -24,6 +24,7 @@ import numpy as np
 import psutil
 
 from dsl.types import Budget, Task, grid_to_list
+from ensemble.ablation import ablation, by_source, routing
 from ensemble.combine import pick_attempts
 from ensemble.data import LoadResult, describe, load_tasks
 from ensemble.scoring import aggregate, grids_equal
@@ -286,64 +287,10 @@ def summarize(records: list[dict], meta: dict) -> dict:
     }
     summary["by_source"] = by_source(scored)
     summary["ablation"] = ablation(scored)
+    if routing(scored):
+        summary["routing"] = routing(scored)
     summary["problems"] = [[r["task_id"], r["error"]] for r in records if r["status"] == "invalid"]
     return summary
-
-
-def by_source(records: list[dict]) -> dict:
-    """Per solver: test outputs it answered correctly in the attempts, and (oracle) anywhere among
-    its candidates."""
-    out: dict[str, dict] = {}
-    for r in records:
-        for i, ranked in enumerate(r["candidates"]):
-            truth_hit = {c["source"] for c in ranked if c.get("correct")}
-            for src in {c["source"] for c in ranked}:
-                s = out.setdefault(src, {"outputs_with_candidates": 0, "attempts_correct": 0,
-                                         "oracle_correct": 0})  # fmt: skip
-                s["outputs_with_candidates"] += 1
-                s["oracle_correct"] += src in truth_hit
-            for a, src in zip(r["attempts"][i], r["attempt_sources"][i]):
-                if (
-                    src in out
-                    and r["correct"][i]
-                    and any(c.get("correct") and grids_equal(c["grid"], a) for c in ranked)
-                ):
-                    out[src]["attempts_correct"] += 1
-                    break
-    return out
-
-
-def ablation(records: list[dict]) -> dict:
-    """Scores (mean per-task fraction, 2 attempts) of: each solver alone (its own candidates,
-    ranked as it ranked them), the run's actual attempts, and the oracle (any candidate right), so
-    the loss from selection is visible. A solver skipped by routing counts as having answered
-    nothing there."""
-    sources = sorted({c["source"] for r in records for ranked in r["candidates"] for c in ranked})
-    per: dict[str, list[list[bool]]] = {f"{s} alone": [] for s in sources}
-    per["combined"], per["oracle"] = [], []
-    for r in records:
-        per["combined"].append(r["correct"])
-        per["oracle"].append([any(c.get("correct") for c in ranked) for ranked in r["candidates"]])
-        for s in sources:
-            hits = []
-            for ranked in r["candidates"]:
-                own = [c for c in ranked if s == c["source"] or s in c["detail"].get("sources", ())]
-                hits.append(any(c.get("correct") for c in pick_top(own)))
-            per[f"{s} alone"].append(hits)
-    return {k: round(aggregate(v)["score"], 4) for k, v in per.items()}
-
-
-def pick_top(ranked: list[dict], n: int = 2) -> list[dict]:
-    """The first `n` candidates with distinct grids (what would become the attempts)."""
-    out, seen = [], set()
-    for c in ranked:
-        key = json.dumps(c["grid"])
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
-        if len(out) == n:
-            break
-    return out
 
 
 def build_submission(records: Iterable[dict]) -> tuple[dict, dict[str, int]]:

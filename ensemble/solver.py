@@ -61,9 +61,17 @@ class EnsembleSolver:
     def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
         n = len(task.test_inputs)
         dsl_out = self.dsl.solve(task, budget.share(self.dsl_share))
-        detail = {"dsl_s": round(budget.elapsed(), 3), "ttt": "ran"}
+        confident = all(self.confident(task, r) for r in dsl_out)
+        # names, confidence and bonus let ensemble.ablation replay every strategy and routing
+        detail = {
+            "solvers": [self.dsl.name, self.ttt.name],
+            "dsl_s": round(budget.elapsed(), 3),
+            "confident": confident,
+            "program_bonus": self.program_bonus,
+            "ttt": "ran",
+        }
         self.last_detail = detail
-        if self.route == "adaptive" and all(self.confident(task, r) for r in dsl_out):
+        if self.route == "adaptive" and confident:
             detail["ttt"] = "skipped: confident program"
             ttt_out: list[list[Candidate]] = [[] for _ in range(n)]
         else:
@@ -77,8 +85,20 @@ class EnsembleSolver:
                 else self.ttt.solve(task, ttt_budget)
             )
             detail["ttt_s"] = round(budget.elapsed() - detail["dsl_s"], 3)
+        _stamp_ranks(dsl_out, self.dsl.name)
+        _stamp_ranks(ttt_out, self.ttt.name)
         combine = STRATEGIES[self.strategy]
         return [
             combine(d, t, program_bonus=self.program_bonus)
             for d, t in zip(dsl_out, ttt_out, strict=True)
         ]
+
+
+def _stamp_ranks(per_test: list[list[Candidate]], name: str) -> None:
+    """Record each candidate's rank in its own solver's list (TTT: its vote order, before any PoE
+    rerank); grids TTT only scored for the DSL (`extra`) are not its own."""
+    for ranked in per_test:
+        own = [c for c in ranked if not c.detail.get("extra")]
+        own.sort(key=lambda c: c.detail.get("vote_rank", 0))  # stable: keeps the list order
+        for k, c in enumerate(own):
+            c.detail["ranks"] = {name: k}

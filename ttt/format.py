@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dsl.types import MAX_SIDE, Grid, Pair
+from dsl.types import MAX_SIDE, Grid, Pair, Task
 
 IGNORE_INDEX = -100  # label value that torch's cross-entropy skips
 
@@ -92,6 +92,16 @@ def encode_example(
     if query_output is not None:
         add(fmt.grid_text(query_output) + fmt.end_marker, spans)
     return Encoded("".join(parts), spans, inputs)
+
+
+def serialized_length(task: Task, fmt: TextFormat = DEFAULT_FORMAT) -> int:
+    """Tokens of the task's full serialization under a one-token-per-character tokenizer (the
+    default model's): all demos, a test input and its output when known, plus BOS; the longest
+    over the test inputs. What `data.max_tokens` filters on."""
+    outs = task.test_outputs or [None] * len(task.test_inputs)
+    return 1 + max(
+        len(encode_example(task.train, q, a, fmt).text) for q, a in zip(task.test_inputs, outs)
+    )
 
 
 def answer_text(grid: Grid, fmt: TextFormat = DEFAULT_FORMAT) -> str:

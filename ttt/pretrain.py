@@ -175,6 +175,22 @@ def load_checkpoint(ckpt: Path, model, opt, rng: np.random.Generator) -> dict:
     return state
 
 
+def init_weights(src: Path, model) -> dict:
+    """Load only the weights of an earlier run (its checkpoint/ or exported model dir) to start a
+    new phase with a fresh optimizer and LR schedule; returns lineage fields for the state."""
+    if not (src / "model.safetensors").exists():
+        raise FileNotFoundError(f"init_from: no model.safetensors in {src}")
+    load_weights(model, str(src / "model.safetensors"))
+    prior = 0
+    for name in ("state.json", "pretrain_info.json"):
+        if (src / name).exists():
+            with open(src / name) as f:
+                info = json.load(f)
+            prior = int(info.get("tokens", 0)) + int(info.get("prior_tokens", 0))
+            break
+    return {"init_from": str(src), "prior_tokens": prior}
+
+
 def export_model(export_dir: Path, model, tok, info: dict) -> None:
     """Write a Hugging Face directory (config.json, model.safetensors, tokenizer files, info) and
     swap it into place, so a loadable model exists at every moment."""
@@ -241,6 +257,9 @@ def main(cfg: Any) -> dict:
     if oc["resume"] and (run_dir / "checkpoint" / "state.json").exists():
         state = load_checkpoint(run_dir / "checkpoint", model, opt, rng)
         print(f"resumed from {run_dir / 'checkpoint'} at step {state['step']}", flush=True)
+    elif oc.get("init_from"):
+        state.update(init_weights(Path(oc["init_from"]).expanduser().resolve(), model))
+        print(f"initialised from {state['init_from']} (fresh optimizer and schedule)", flush=True)
     print(
         f"model {n_params / 1e6:.2f}M params on {device}; {len(tasks)} tasks; "
         f"synthetic: {'on' if synth else 'off'}; export -> {export_dir}",

@@ -175,6 +175,8 @@ class TTTSolver:
             preds, stats = predict(net, tok, task, i, views, self.infer_cfg, ctx, fmt, deadline)
             tallies = vote(preds, self.infer_cfg.top_k_per_group)
             cands = to_candidates(tallies, len(preds), self.infer_cfg.max_candidates, self.name)
+            for k, c in enumerate(cands):
+                c.detail["vote_rank"] = k  # kept through a PoE rerank (ablations use it)
             extra_i = extra[i] if extra is not None and i < len(extra) else []
             if (self.poe_views > 0 or extra_i) and time.monotonic() < end:
                 cands = self._rerank(net, tok, task, i, cands, extra_i, ctx, end)

@@ -77,3 +77,13 @@ def test_subsets_ids_sample_shard_limit():
 def test_missing_path():
     with pytest.raises(FileNotFoundError):
         load_tasks({"name": "path", "path": "/nonexistent/tasks"})
+
+
+def test_max_tokens_keeps_tasks_that_fit_and_still_reports_invalid_ones(mixed_dir):
+    res = load_tasks({"name": "arc1_eval", "max_tokens": 2048})
+    assert len(res.tasks) == 269  # of 400; the TTT figure's set
+    from ttt.format import serialized_length
+
+    assert max(serialized_length(t) for t in res.tasks) <= 2048
+    res = load_tasks({"name": "path", "path": str(mixed_dir), "max_tokens": 10})
+    assert res.tasks == [] and len(res.problems) == 7  # good ones are too long, bad ones reported

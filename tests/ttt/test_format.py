@@ -18,6 +18,7 @@ from ttt.format import (
     decode_grid,
     encode_example,
     parse_output,
+    serialized_length,
     tokenize,
 )
 
@@ -91,3 +92,20 @@ def test_check_tokenizer_rejects_digit_merges(tok):
     merging = PreTrainedTokenizerFast(tokenizer_object=core, unk_token="<unk>")
     with pytest.raises(FormatError, match="one token per cell"):
         check_tokenizer(merging)
+
+
+def test_serialized_length_counts_every_character_plus_bos_of_the_longest_test():
+    from dsl.types import Task
+
+    # demo: "I\n" + "12\n" + "O\n" + "3\n" + "E" + "\n" = 11; query "I\n" "5\n" "O\n" = 6
+    # with answer "45\n"+"E" (4) or "6\n"+"E" (3); plus BOS
+    task = Task.from_json(
+        "t",
+        {
+            "train": [{"input": [[1, 2]], "output": [[3]]}],
+            "test": [{"input": [[5]], "output": [[4, 5]]}, {"input": [[5]], "output": [[6]]}],
+        },
+    )
+    assert serialized_length(task) == 1 + 11 + 6 + 4
+    task.test_outputs = None  # unknown answers: the prompt alone
+    assert serialized_length(task) == 1 + 11 + 6

@@ -110,3 +110,30 @@ def test_smoke_run_resume_and_export(tmp_path):
     info = json.loads((tmp_path / "export" / "pretrain_info.json").read_text())
     assert info["step"] == 3 and info["sets"] == ["arc1_train"]
     assert isinstance(model.model.embed_tokens.weight, torch.Tensor)
+
+
+def test_init_from_starts_a_new_phase_from_exported_weights(tmp_path):
+    main(_cfg(tmp_path, 1))
+    cfg = _cfg(tmp_path, 1)
+    cfg["out"].update(
+        run_dir=str(tmp_path / "phase2"),
+        export_dir=str(tmp_path / "export2"),
+        init_from=str(tmp_path / "export"),
+    )
+    from safetensors.torch import load_file, save_file
+
+    # mark phase 1's weights (a fresh init has norm weights of 1) to see that they are loaded
+    src = tmp_path / "export" / "model.safetensors"
+    weights = load_file(str(src))
+    weights["model.norm.weight"] = torch.full_like(weights["model.norm.weight"], 3.0)
+    save_file(weights, str(src), metadata={"format": "pt"})
+    state = main(cfg)
+    # fresh schedule (step counts from 0) but the weights came from phase 1, lineage recorded
+    assert state["step"] == 1 and state["init_from"] == str(tmp_path / "export")
+    assert state["prior_tokens"] > 0
+    after = load_file(str(tmp_path / "export2" / "model.safetensors"))
+    assert torch.allclose(after["model.norm.weight"], torch.tensor(3.0), atol=0.1)
+    cfg["out"]["init_from"] = str(tmp_path / "missing")
+    cfg["out"]["run_dir"] = str(tmp_path / "phase3")
+    with pytest.raises(FileNotFoundError, match="init_from"):
+        main(cfg)
