@@ -44,6 +44,8 @@ def format_summary(summary: dict) -> str:
     table = summary.get("ablation") or {}
     if len(table) > 3:  # more than one solver: show what each alone, combined and oracle score
         lines.append("ablation: " + "  ".join(f"{k} {v:.4f}" for k, v in table.items()))
+    if summary.get("routing"):
+        lines.append("routing: " + "  ".join(f"{k} {v}" for k, v in summary["routing"].items()))
     return "\n".join(lines)
 
 

@@ -738,6 +738,8 @@ def _summary_html(run: Run, views: dict[str, TaskView], stats: dict) -> str:
     extra = ""
     if run.summary.get("ablation"):
         extra += f"<h3>ablation (summary.json)</h3>{_generic_table(run.summary['ablation'])}"
+    if run.summary.get("routing"):
+        extra += f"<h3>routing (summary.json)</h3>{_generic_table(run.summary['routing'])}"
     problems = run.summary.get("problems") or []
     if problems:
         items = "".join(f"<li>{escape(_short(p, 200))}</li>" for p in problems[:50])

@@ -91,3 +91,19 @@ def test_routing_counterfactual_from_an_always_run():
     r = routing([_run(adaptive, task)])
     assert r["ttt_skipped"] == 1 and "score_lost_if_adaptive" not in r
     assert routing([{"solver_detail": None, "candidates": [], "correct": [True]}]) is None
+
+
+def test_summary_text_shows_ablation_and_routing():
+    from ensemble.cli import format_summary
+
+    text = format_summary(
+        {
+            "solver": "ensemble",
+            "n_tasks_run": 2,
+            "status_counts": {"ok": 2},
+            "time_s": {"median": 1, "p90": 1, "max": 1},
+            "ablation": {"dsl alone": 0.5, "ttt alone": 0.0, "combined": 0.5, "oracle": 1.0},
+            "routing": {"confident_tasks": 1, "score_lost_if_adaptive": 0.25},
+        }
+    )
+    assert "oracle 1.0000" in text and "score_lost_if_adaptive 0.25" in text
