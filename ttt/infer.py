@@ -56,6 +56,9 @@ class InferConfig:
     max_candidates: int = 4
     batch_size: int = 8  # greedy: views decoded together
     max_answer_tokens: int = MAX_ANSWER_TOKENS  # generation cap (a 30x30 answer by default)
+    # hold decoding to the output shape that a size rule consistent with every demo predicts
+    # (dsl.search.size: same, transposed, constant, scaled), when it predicts exactly one
+    shape_hint: bool = True
 
     @classmethod
     def from_dict(cls, d: dict | None) -> InferConfig:
@@ -94,31 +97,72 @@ def _step(model, token_ids: list[int], past, device) -> tuple[torch.Tensor, obje
 class GridGuard:
     """Tracks the shape of an answer as it is generated and says when it can no longer be a valid
     grid (a row over 30 cells or of a different width, an empty row, over 30 rows), so decoding
-    that has gone astray stops early. Tokens other than newline and stop tokens count as cells."""
+    that has gone astray stops early. Tokens other than newline and stop tokens count as cells.
 
-    def __init__(self, newline_ids: set[int], stop_ids: set[int]):
-        self.newline_ids, self.stop_ids = newline_ids, stop_ids
+    With a target shape (`start((h, w))`) it also says which kind of token must come next (cells
+    to the row's end, then a newline, then after h rows the stop), and `masks` turns that into
+    logit masks: decoding then writes exactly an h x w grid."""
+
+    FREE, CELL, NEWLINE, STOP = range(4)
+
+    def __init__(
+        self,
+        newline_ids: set[int],
+        stop_ids: set[int],
+        cell_ids: set[int] = frozenset(),
+        end_ids: set[int] | None = None,
+    ):
+        self.newline_ids, self.stop_ids, self.cell_ids = newline_ids, stop_ids, set(cell_ids)
+        # what a complete target-shaped grid must end with (the end marker, so that it parses)
+        self.end_ids = set(end_ids or stop_ids)
 
     @classmethod
     def for_tokenizer(cls, tok, stop: list[int]) -> GridGuard:
-        return cls(set(tok("\n", add_special_tokens=False)["input_ids"]), set(stop))
+        newline = set(tok("\n", add_special_tokens=False)["input_ids"])
+        cells = set(tok("0123456789", add_special_tokens=False)["input_ids"])
+        return cls(newline, set(stop), cells, set(stop) - {tok.eos_token_id})
 
     @staticmethod
-    def start() -> list[int]:
-        return [0, 0, 0]  # [width of the first row (0 = none yet), cells in this row, rows]
+    def start(shape: tuple[int, int] | None = None) -> list[int]:
+        # [width of the first row (0 = none yet), cells in this row, rows, target h, target w]
+        return [0, 0, 0, *(shape or (0, 0))]
 
     def step(self, state: list[int], token: int) -> bool:
         """Update `state` with `token`; False when the answer cannot be a valid grid."""
+        width, cur, rows, th, tw = state
         if token in self.stop_ids:
-            return True
-        width, cur, rows = state
+            return th == 0 or (rows == th and cur == 0)
         if token in self.newline_ids:
-            if cur == 0 or (width and cur != width) or rows + 1 > MAX_SIDE:
+            if cur == 0 or (width and cur != width) or rows + 1 > MAX_SIDE or (tw and cur != tw):
                 return False
-            state[:] = [width or cur, 0, rows + 1]
+            state[:3] = [width or cur, 0, rows + 1]
             return True
         state[1] = cur + 1
+        if th and (rows >= th or cur + 1 > tw):
+            return False
         return cur + 1 <= (width or MAX_SIDE)
+
+    @classmethod
+    def next_kind(cls, state: list[int]) -> int:
+        """What the target shape requires next (FREE without a target)."""
+        _, cur, rows, th, tw = state
+        if not th:
+            return cls.FREE
+        if rows == th:
+            return cls.STOP
+        return cls.NEWLINE if cur == tw else cls.CELL
+
+    def masks(self, vocab: int, device) -> torch.Tensor:
+        """(4, vocab) additive logit masks, one per kind: 0 where allowed, -inf elsewhere."""
+        m = torch.full((4, vocab), float("-inf"), device=device)
+        m[self.FREE] = 0.0
+        for kind, ids in (
+            (self.CELL, self.cell_ids),
+            (self.NEWLINE, self.newline_ids),
+            (self.STOP, self.end_ids),
+        ):
+            m[kind, sorted(i for i in ids if i < vocab)] = 0.0
+        return m
 
 
 def _rewind(past, length: int) -> None:
@@ -137,10 +181,12 @@ def greedy_batch(
     pad_id: int = 0,
     deadline: float | None = None,
     guard: GridGuard | None = None,
+    shapes: list[tuple[int, int] | None] | None = None,
 ) -> list[tuple[list[int], float]]:
     """Greedy decoding of several prompts at once (left-padded, one KV cache): per prompt, the new
     tokens (ending with a stop token unless cut by max_new, the deadline or the guard) and their
-    logprob. On a CPU a batch of 8 views decodes in about the time of 3 single views."""
+    logprob. `shapes` (with a guard): a target shape per prompt (or None) that decoding is held
+    to. On a CPU a batch of 8 views decodes in about the time of 3 single views."""
     device = next(model.parameters()).device
     b, t = len(prompts), max(len(p) for p in prompts)
     ids = torch.full((b, t), pad_id, dtype=torch.long)
@@ -155,15 +201,19 @@ def greedy_batch(
     stop_t = torch.tensor(stop, dtype=torch.long, device=device)
     tokens: list[list[int]] = [[] for _ in range(b)]
     totals = [0.0] * b
-    shapes = [GridGuard.start() for _ in range(b)]
+    states = [GridGuard.start(s) for s in (shapes or [None] * b)]
+    masks = guard.masks(logp.shape[-1], device) if guard is not None and any(shapes or []) else None
     live = torch.ones(b, dtype=torch.bool, device=device)
     for _ in range(max_new):
+        if masks is not None:
+            kinds = torch.tensor([GridGuard.next_kind(st) for st in states], device=device)
+            logp = torch.log_softmax(logp + masks[kinds], -1)  # probabilities among what fits
         nxt = logp.argmax(-1)  # (B,)
         best = logp.gather(1, nxt[:, None])[:, 0]
         for i in torch.nonzero(live).flatten().tolist():
             tokens[i].append(int(nxt[i]))
             totals[i] += float(best[i])
-            if guard is not None and not guard.step(shapes[i], int(nxt[i])):
+            if guard is not None and not guard.step(states[i], int(nxt[i])):
                 live[i] = False  # can no longer become a valid grid: stop paying for it
         live &= ~torch.isin(nxt, stop_t)
         if not bool(live.any()) or (deadline is not None and time.monotonic() >= deadline):
@@ -210,14 +260,16 @@ def dfs_sample(
     threshold: float,
     max_samples: int,
     guard: GridGuard | None = None,
+    shape: tuple[int, int] | None = None,
 ) -> list[tuple[list[int], float]]:
     """Depth-first search over continuations whose cumulative probability stays >= threshold,
     best-first at each node. One KV cache serves the whole search: every pending branch shares a
     prefix with the current path, so backtracking is a crop. At most 1/threshold answers exist.
-    Paths the guard rejects (cannot become a valid grid) are abandoned."""
+    Paths the guard rejects (cannot become a valid grid) are abandoned; with a target `shape`
+    only tokens that keep to it are considered."""
 
     def replay(p: list[int]) -> tuple[list[int], bool]:
-        st = GridGuard.start()
+        st = GridGuard.start(shape)
         return st, guard is None or all(guard.step(st, x) for x in p)
 
     device = next(model.parameters()).device
@@ -229,9 +281,12 @@ def dfs_sample(
     pending: list[tuple[int, int, float]] = []  # (depth, token, cumulative logprob)
     done: list[tuple[list[int], float]] = []
     extend = True  # False when the current path ends in a stop token or is rejected
-    state = GridGuard.start()
+    state = GridGuard.start(shape)
+    masks = guard.masks(logp.shape[-1], device) if guard is not None and shape else None
     while len(done) < max_samples:
         while extend and len(path) < max_new:
+            if masks is not None:
+                logp = torch.log_softmax(logp + masks[GridGuard.next_kind(state)], -1)
             order = torch.argsort(logp, descending=True)[:8].tolist()
             alts = [(len(path), t, total + float(logp[t])) for t in order[1:]]
             # push viable runners-up worst first, so the best alternative is popped first
@@ -275,32 +330,42 @@ def predict(
     reserve = answer_budget(task, test_index, fmt)
     preds: list[Prediction] = []
     stats = {"views_run": 0, "too_long": 0, "unparsed": 0, "out_of_time": 0}
-    jobs: list[tuple[int, Augmentation, list[int]]] = []
+    target = predicted_shape(task, test_index) if cfg.shape_hint else None
+    stats["shape_hint"] = list(target) if target else None
+    jobs: list[tuple[int, Augmentation, list[int], tuple[int, int] | None]] = []
     for vi, v in enumerate(views):
         query = v.apply_grid(task.test_inputs[test_index])
         got = fit_prompt(tok, v.apply_pairs(task.train), query, fmt, ctx, reserve)
         if got is None:
             stats["too_long"] += 1
         else:
-            jobs.append((vi, v, got[0]))
+            shape = v.apply_grid(np.zeros(target, np.int8)).shape if target else None
+            jobs.append((vi, v, got[0], shape))
     step = 1 if cfg.sampler == "dfs" else max(1, cfg.batch_size)
     for start in range(0, len(jobs), step):
         if deadline is not None and time.monotonic() >= deadline:
             stats["out_of_time"] += len(jobs) - start
             break
         chunk = jobs[start : start + step]
-        max_new = min(cfg.max_answer_tokens, ctx - max(len(ids) for _, _, ids in chunk))
+        max_new = min(cfg.max_answer_tokens, ctx - max(len(ids) for _, _, ids, _ in chunk))
+        if target:  # the exact answer length: h rows of w cells and a newline, then the stop
+            max_new = min(max_new, target[0] * (target[1] + 1) + 1)
+        guard = GridGuard.for_tokenizer(tok, stop)
         if cfg.sampler == "dfs":
-            _, _, ids = chunk[0]
-            guard = GridGuard.for_tokenizer(tok, stop)
-            outs = [dfs_sample(model, ids, max_new, stop, cfg.threshold, cfg.max_samples, guard)]
+            _, _, ids, shape = chunk[0]
+            outs = [
+                dfs_sample(model, ids, max_new, stop, cfg.threshold, cfg.max_samples, guard, shape)
+            ]
         else:
             pad = tok.pad_token_id if tok.pad_token_id is not None else 0
-            prompts = [ids for _, _, ids in chunk]
-            guard = GridGuard.for_tokenizer(tok, stop)
-            outs = [[o] for o in greedy_batch(model, prompts, max_new, stop, pad, deadline, guard)]
+            prompts = [ids for _, _, ids, _ in chunk]
+            shapes = [shape for _, _, _, shape in chunk]
+            outs = [
+                [o]
+                for o in greedy_batch(model, prompts, max_new, stop, pad, deadline, guard, shapes)
+            ]
         stats["views_run"] += len(chunk)
-        for (vi, v, _), view_outs in zip(chunk, outs):
+        for (vi, v, _, _), view_outs in zip(chunk, outs):
             for toks, lp in view_outs:
                 g = parse_output(tok.decode(toks, skip_special_tokens=True), fmt)
                 if g is None:
@@ -308,6 +373,14 @@ def predict(
                     continue
                 preds.append(Prediction(v.invert_grid(g), vi, v.symmetry, lp))
     return preds, stats
+
+
+def predicted_shape(task: Task, test_index: int) -> tuple[int, int] | None:
+    """The test output's shape when the size rules that fit every demo agree on exactly one."""
+    from dsl.search.size import predict_sizes
+
+    shapes = predict_sizes(task)[test_index]
+    return next(iter(shapes)) if len(shapes) == 1 else None
 
 
 def _as_views(views: int | list[Augmentation], n_demos: int) -> list[Augmentation]:

@@ -15,8 +15,10 @@ from ttt.infer import (
     fit_prompt,
     greedy,
     greedy_batch,
+    GridGuard,
     poe_score,
     predict,
+    predicted_shape,
 )
 from ttt.vote import to_candidates, vote
 
@@ -44,8 +46,11 @@ def test_predict_maps_back(tiny_model, flip_task, monkeypatch):
     truth = flip_task.test_outputs[0]
     views = [Augmentation(), Augmentation(1, tuple([0, *range(9, 0, -1)])), Augmentation(6)]
 
-    def fake_greedy_batch(model, prompts, max_new, stop, pad_id, deadline, guard):
+    seen_shapes = []
+
+    def fake_greedy_batch(model, prompts, max_new, stop, pad_id, deadline, guard, shapes):
         # answer each prompt with the true output seen through its view
+        seen_shapes.extend(shapes)
         outs = []
         for v in views[: len(prompts)]:
             text = answer_text(v.apply_grid(truth))
@@ -56,6 +61,9 @@ def test_predict_maps_back(tiny_model, flip_task, monkeypatch):
     preds, stats = predict(model, tok, flip_task, 0, views, InferConfig(), ctx)
     assert stats["views_run"] == 3 and stats["unparsed"] == 0
     assert all(np.array_equal(p.grid, truth) for p in preds)
+    # the shape hint ("same" size rule), seen through each view
+    assert seen_shapes == [v.apply_grid(truth).shape for v in views]
+    assert stats["shape_hint"] == list(truth.shape)
 
 
 def test_batched_greedy_matches_single(tiny_model, flip_task):
@@ -150,3 +158,50 @@ def test_grid_guard(tok):
     assert not ok("12\n3\n")
     assert not ok("\n")
     assert not ok("1\n" * 31)
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (1, 1), (4, 1)])
+def test_shape_hint_makes_decoding_write_exactly_that_grid(tiny_model, flip_task, shape):
+    from ttt.format import DEFAULT_FORMAT, parse_output
+    from ttt.model import end_token_ids
+
+    model, tok, _ = tiny_model  # random weights: left alone they rarely write a valid grid
+    ids, _ = tokenize(tok, encode_example(flip_task.train, flip_task.test_inputs[0]))
+    stop = end_token_ids(tok, DEFAULT_FORMAT)
+    guard = GridGuard.for_tokenizer(tok, stop)
+    [(toks, _)] = greedy_batch(model, [ids], 40, stop, tok.pad_token_id, None, guard, [shape])
+    grid = parse_output(tok.decode(toks, skip_special_tokens=True))
+    assert grid is not None and grid.shape == shape
+    outs = dfs_sample(model, ids, 40, stop, 1e-9, 3, guard, shape)
+    assert outs and all(
+        parse_output(tok.decode(t, skip_special_tokens=True)).shape == shape for t, _ in outs
+    )
+
+
+def test_grid_guard_with_a_target_rejects_off_shape_tokens(tok):
+    guard = GridGuard.for_tokenizer(tok, [tok.convert_tokens_to_ids("E")])
+    nl, e, cell = (tok.convert_tokens_to_ids(t) for t in ("\n", "E", "5"))
+    st = GridGuard.start((1, 2))
+    assert GridGuard.next_kind(st) == GridGuard.CELL and guard.step(st, cell)
+    assert not guard.step(list(st), nl)  # the row is one cell short
+    assert guard.step(st, cell) and GridGuard.next_kind(st) == GridGuard.NEWLINE
+    assert guard.step(st, nl) and GridGuard.next_kind(st) == GridGuard.STOP
+    assert guard.step(st, e)
+    assert GridGuard.next_kind(GridGuard.start()) == GridGuard.FREE
+
+
+def test_predicted_shape_only_when_the_size_rules_agree(flip_task):
+    from dsl.types import Task
+
+    assert predicted_shape(flip_task, 0) == flip_task.test_outputs[0].shape  # "same"
+    odd = Task.from_json(
+        "t",
+        {
+            "train": [
+                {"input": [[1, 2]], "output": [[1]]},
+                {"input": [[1, 2, 3]], "output": [[1], [2]]},
+            ],
+            "test": [{"input": [[4]]}],
+        },
+    )
+    assert predicted_shape(odd, 0) is None  # no rule fits both demos
