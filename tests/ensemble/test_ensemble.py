@@ -3,8 +3,8 @@
 import pytest
 
 from dsl.types import Budget, Task
-from ensemble.combine import merge_ranked, poe, priority
 from ensemble.ablation import ablation
+from ensemble.combine import merge_ranked, poe, priority
 from ensemble.runner import make_record
 from ensemble.solver import EnsembleSolver
 from tests.conftest import make_task

@@ -9,13 +9,13 @@ import torch
 from ttt.augment import Augmentation
 from ttt.format import answer_text, encode_example, tokenize
 from ttt.infer import (
+    GridGuard,
     InferConfig,
     Prediction,
     dfs_sample,
     fit_prompt,
     greedy,
     greedy_batch,
-    GridGuard,
     poe_score,
     predict,
     predicted_shape,
