@@ -177,6 +177,8 @@ def train_adapter(
         planned=plan["total"],
         loss_first=losses[0],
         loss_last=float(np.mean(losses[-max(1, min(8, len(losses) // 4)) :])),
+        # mean loss over each fifth of training: whether the adapter is learning at all
+        loss_curve=[round(float(np.mean(c)), 4) for c in np.array_split(losses, 5) if len(c)],
         seconds=round(time.monotonic() - start, 3),
     )
     return stats
