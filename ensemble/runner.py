@@ -333,6 +333,37 @@ def _register_backend(name: str, par: dict):
     return None
 
 
+def _flatten(d, prefix: str = "") -> dict:
+    if not isinstance(d, dict):
+        return {prefix: d}
+    out: dict = {}
+    for k, v in d.items():
+        out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+    return out
+
+
+def check_fingerprint(run_dir: Path, cfg: dict, resuming: bool) -> None:
+    """Refuse to resume into a run dir whose finished tasks came from another solver config or
+    task budget (the results would be a silent mix); record the fingerprint otherwise."""
+    mine = {
+        "solver": cfg["solver"],
+        "task_s": cfg["budget"]["task_s"],
+        "memory_mb": cfg["budget"].get("memory_mb"),
+    }
+    path = run_dir / "fingerprint.json"
+    if resuming and path.exists():
+        theirs = json.loads(path.read_text())
+        a, b = _flatten(theirs), _flatten(json.loads(json.dumps(mine)))
+        changed = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+        if changed:
+            raise ValueError(
+                f"run dir {run_dir} holds results of a different configuration "
+                f"(changed: {', '.join(changed[:8])}); resume into a new hydra.run.dir, "
+                "or start this one over with resume=false"
+            )
+    write_json_atomic(path, mine)
+
+
 def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
     """Run every task of `cfg["data"]` with `cfg["solver"]`; write results.jsonl, submission.json
     and summary.json into `run_dir`; return the summary."""
@@ -347,6 +378,7 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
     results_path = run_dir / "results.jsonl"
     resume = bool(cfg.get("resume", True))
     done = read_results(results_path) if resume else {}
+    check_fingerprint(run_dir, cfg, resuming=bool(done))
     log = ResultLog(results_path, fresh=not resume)
     for tid, reason in loaded.problems:
         if tid not in done:

@@ -103,6 +103,21 @@ def test_resume_skips_finished_tasks(good_dir, tmp_path):
     assert len(list(marks.iterdir())) == 12  # resume=false starts over
 
 
+def test_resume_refuses_a_run_dir_from_another_config(good_dir, tmp_path):
+    c = cfg(good_dir, "EchoSolver")
+    c["data"]["limit"] = 2
+    run(c, tmp_path, progress=False)
+    c["budget"]["task_s"] = 9.0
+    with pytest.raises(ValueError, match=r"different configuration \(changed: task_s\)"):
+        run(c, tmp_path, progress=False)
+    c["budget"]["task_s"], c["parallel"]["n_jobs"] = 5.0, 2  # how it runs is not what it computes
+    del c["data"]["limit"]
+    assert run(c, tmp_path, progress=False)["n_tasks_run"] == 6
+    c["solver"]["_target_"] = T + "SlowEchoSolver"
+    c["resume"] = False  # starting over is always allowed
+    assert run(c, tmp_path, progress=False)["n_tasks_run"] == 6
+
+
 def test_two_workers(good_dir, tmp_path):
     summary = run(cfg(good_dir, "SleepSolver", task_s=1.0, n_jobs=2, bad_ids=["t0", "t3"]),
                   tmp_path, progress=False)  # fmt: skip
