@@ -26,7 +26,8 @@ from ttt.format import (
     parse_output,
     tokenize,
 )
-from ttt.model import end_token_ids, strict_config
+from ttt.model import context_of, end_token_ids, strict_config
+from ttt.positions import GridPositions, positions_for
 
 MAX_ANSWER_TOKENS = MAX_SIDE * (MAX_SIDE + 1) + 2  # a 30x30 grid, its newlines, the end marker
 
@@ -87,10 +88,14 @@ def fit_prompt(
         demos.pop(int(np.argmax([p.input.size + p.output.size for p in demos])))
 
 
-def _step(model, token_ids: list[int], past, device) -> tuple[torch.Tensor, object]:
-    """Feed tokens after the cached prefix; returns log-probs of the next token (V,) and cache."""
+def _step(
+    model, token_ids: list[int], past, device, pos: list[int] | None = None
+) -> tuple[torch.Tensor, object]:
+    """Feed tokens after the cached prefix (at position ids `pos`, default: next in line);
+    returns log-probs of the next token (V,) and the cache."""
     inp = torch.tensor([token_ids], dtype=torch.long, device=device)
-    out = model(input_ids=inp, past_key_values=past, use_cache=True)
+    position_ids = None if pos is None else torch.tensor([pos], device=device)
+    out = model(input_ids=inp, position_ids=position_ids, past_key_values=past, use_cache=True)
     return torch.log_softmax(out.logits[0, -1].float(), dim=-1), out.past_key_values
 
 
@@ -182,11 +187,13 @@ def greedy_batch(
     deadline: float | None = None,
     guard: GridGuard | None = None,
     shapes: list[tuple[int, int] | None] | None = None,
+    positions: GridPositions | None = None,
 ) -> list[tuple[list[int], float]]:
     """Greedy decoding of several prompts at once (left-padded, one KV cache): per prompt, the new
     tokens (ending with a stop token unless cut by max_new, the deadline or the guard) and their
     logprob. `shapes` (with a guard): a target shape per prompt (or None) that decoding is held
-    to. On a CPU a batch of 8 views decodes in about the time of 3 single views."""
+    to. `positions`: the model's grid position ids (None: plain). On a CPU a batch of 8 views
+    decodes in about the time of 3 single views."""
     device = next(model.parameters()).device
     b, t = len(prompts), max(len(p) for p in prompts)
     ids = torch.full((b, t), pad_id, dtype=torch.long)
@@ -196,6 +203,10 @@ def greedy_batch(
         mask[i, t - len(p) :] = 1
     ids, mask = ids.to(device), mask.to(device)
     pos = (mask.cumsum(-1) - 1).clamp(min=0)  # (B, T): positions restart after the padding
+    pstates = [positions.start() for _ in range(b)] if positions is not None else []
+    for i, p in enumerate(prompts if positions is not None else []):
+        pos[i, t - len(p) :] = torch.tensor(positions.of(p, pstates[i]))
+    pos = pos.to(device)
     out = model(input_ids=ids, attention_mask=mask, position_ids=pos, use_cache=True)
     past, logp = out.past_key_values, torch.log_softmax(out.logits[:, -1].float(), -1)
     stop_t = torch.tensor(stop, dtype=torch.long, device=device)
@@ -220,7 +231,11 @@ def greedy_batch(
             break
         nxt = torch.where(live, nxt, torch.full_like(nxt, pad_id))
         mask = torch.cat([mask, torch.ones((b, 1), dtype=mask.dtype, device=device)], 1)
-        pos = pos[:, -1:] + 1
+        if positions is not None:
+            pos = torch.tensor([[positions.next(st, int(x))] for st, x in zip(pstates, nxt)])
+            pos = pos.to(device)
+        else:
+            pos = pos[:, -1:] + 1
         out = model(
             input_ids=nxt[:, None],
             attention_mask=mask,
@@ -261,6 +276,7 @@ def dfs_sample(
     max_samples: int,
     guard: GridGuard | None = None,
     shape: tuple[int, int] | None = None,
+    positions: GridPositions | None = None,
 ) -> list[tuple[list[int], float]]:
     """Depth-first search over continuations whose cumulative probability stays >= threshold,
     best-first at each node. One KV cache serves the whole search: every pending branch shares a
@@ -272,10 +288,20 @@ def dfs_sample(
         st = GridGuard.start(shape)
         return st, guard is None or all(guard.step(st, x) for x in p)
 
+    def pos_of(prefix: list[int], token: int) -> list[int] | None:
+        # grid positions depend on the whole answer so far: replay it (answers are short)
+        if positions is None:
+            return None
+        st = list(prompt_state)
+        positions.of(prefix, st)
+        return [positions.next(st, token)]
+
     device = next(model.parameters()).device
     floor = math.log(threshold)
     n_prompt = len(ids)
-    logp, past = _step(model, ids, None, device)
+    prompt_state = positions.start() if positions is not None else []
+    prompt_pos = positions.of(ids, prompt_state) if positions is not None else None
+    logp, past = _step(model, ids, None, device, prompt_pos)
     path: list[int] = []
     total = 0.0
     pending: list[tuple[int, int, float]] = []  # (depth, token, cumulative logprob)
@@ -298,7 +324,7 @@ def dfs_sample(
             path.append(best)
             if best in stop or (guard is not None and not guard.step(state, best)):
                 break
-            logp, past = _step(model, [best], past, device)
+            logp, past = _step(model, [best], past, device, pos_of(path[:-1], best))
         if path and path[-1] in stop:
             done.append((list(path), total))
         if not pending:
@@ -309,7 +335,7 @@ def dfs_sample(
         state, valid = replay(path)
         extend = valid and t not in stop
         if extend:
-            logp, past = _step(model, [t], past, device)
+            logp, past = _step(model, [t], past, device, pos_of(path[:-1], t))
     return sorted(done, key=lambda x: -x[1])[:max_samples]
 
 
@@ -351,10 +377,13 @@ def predict(
         if target:  # the exact answer length: h rows of w cells and a newline, then the stop
             max_new = min(max_new, target[0] * (target[1] + 1) + 1)
         guard = GridGuard.for_tokenizer(tok, stop)
+        gp = positions_for(model, tok, fmt)
         if cfg.sampler == "dfs":
             _, _, ids, shape = chunk[0]
             outs = [
-                dfs_sample(model, ids, max_new, stop, cfg.threshold, cfg.max_samples, guard, shape)
+                dfs_sample(
+                    model, ids, max_new, stop, cfg.threshold, cfg.max_samples, guard, shape, gp
+                )
             ]
         else:
             pad = tok.pad_token_id if tok.pad_token_id is not None else 0
@@ -362,7 +391,9 @@ def predict(
             shapes = [shape for _, _, _, shape in chunk]
             outs = [
                 [o]
-                for o in greedy_batch(model, prompts, max_new, stop, pad, deadline, guard, shapes)
+                for o in greedy_batch(
+                    model, prompts, max_new, stop, pad, deadline, guard, shapes, gp
+                )
             ]
         stats["views_run"] += len(chunk)
         for (vi, v, _, _), view_outs in zip(chunk, outs):
@@ -404,8 +435,9 @@ def poe_score(
     to test input `test_index`, over the views (a list, or a count for deterministic default
     views). Works for a candidate from any source. -inf when a view's prompt plus answer does not
     fit the context."""
-    ctx = ctx or int(getattr(model.config, "max_position_embeddings", 2048))
+    ctx = ctx or context_of(model)
     device = next(model.parameters()).device
+    gp = positions_for(model, tok, fmt)
     total = 0.0
     for v in _as_views(views, len(task.train)):
         ans = answer_text(v.apply_grid(grid), fmt)
@@ -419,7 +451,8 @@ def poe_score(
         if len(ids) > ctx:
             return float("-inf")
         inp = torch.tensor([ids], dtype=torch.long, device=device)
-        logits = model(input_ids=inp).logits[0, :-1].float()  # (T-1, V): predicts tokens 1..T-1
+        pos = None if gp is None else torch.tensor([gp.of(ids)], device=device)
+        logits = model(input_ids=inp, position_ids=pos).logits[0, :-1].float()  # predicts 1..T-1
         target = torch.tensor(labels[1:], dtype=torch.long, device=device)
         keep = target >= 0
         logp = torch.log_softmax(logits[keep], dim=-1)

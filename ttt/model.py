@@ -106,8 +106,8 @@ def build_default_tokenizer(fmt: TextFormat = DEFAULT_FORMAT):
 
 def default_llama_config(vocab_size: int, tok=None, **arch):
     """A small Llama (RoPE, SwiGLU, RMSNorm). `arch` keys: hidden_size, num_hidden_layers,
-    num_attention_heads, num_key_value_heads, intermediate_size, max_position_embeddings,
-    rope_theta."""
+    num_attention_heads, num_key_value_heads, intermediate_size, max_position_embeddings (the
+    token context), rope_theta, positions (linear, or grid: see ttt.positions)."""
     from transformers import LlamaConfig
 
     kw = dict(
@@ -121,12 +121,26 @@ def default_llama_config(vocab_size: int, tok=None, **arch):
     )
     kw.update(arch)
     rope_theta = kw.pop("rope_theta", 10000.0)
+    positions = kw.pop("positions", "linear")
     rope = {"rope_type": "default", "rope_theta": float(rope_theta)}
+    if positions == "grid":
+        # ttt.positions: token context stays max_position_embeddings, position ids go far beyond
+        kw["arc_positions"], kw["arc_max_tokens"] = "grid", kw["max_position_embeddings"]
+        kw["max_position_embeddings"] = 1 << 15
+    elif positions != "linear":
+        raise ValueError(f"arch.positions {positions!r}: grid or linear")
     cfg = LlamaConfig(vocab_size=vocab_size, rope_parameters=rope, **kw)
     if tok is not None:
         cfg.pad_token_id, cfg.bos_token_id = tok.pad_token_id, tok.bos_token_id
         cfg.eos_token_id = tok.eos_token_id
     return cfg
+
+
+def context_of(model) -> int:
+    """The model's token context: `arc_max_tokens` for a grid-position model (its position ids
+    run past it), else max_position_embeddings."""
+    c = model.config
+    return int(getattr(c, "arc_max_tokens", None) or getattr(c, "max_position_embeddings", 2048))
 
 
 _CACHE: dict[tuple, tuple] = {}
@@ -170,7 +184,7 @@ def load_model(cfg: ModelConfig | dict) -> tuple:
     model.to(device).eval()
     for p in model.parameters():
         p.requires_grad_(False)
-    ctx = cfg.max_length or int(getattr(model.config, "max_position_embeddings", 2048))
+    ctx = cfg.max_length or context_of(model)
     log.info("loaded %s on %s (%s), context %d", path, device, dtype, ctx)
     _CACHE[key] = (model, tok, ctx)
     return _CACHE[key]

@@ -41,6 +41,7 @@ from ttt.model import (
     pick_device,
     resolve_path,
 )
+from ttt.positions import positions_for
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +238,7 @@ def main(cfg: Any) -> dict:
     arch.setdefault("max_position_embeddings", seq_len)
     model = LlamaForCausalLM(default_llama_config(len(tok), tok, **arch)).to(device)
     n_params = sum(p.numel() for p in model.parameters())
+    gp = positions_for(model, tok, fmt)
     decay = [p for n, p in model.named_parameters() if p.ndim >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.ndim < 2]
     opt = torch.optim.AdamW(
@@ -322,11 +324,15 @@ def main(cfg: Any) -> dict:
                 # process's memory) bounded; causal attention keeps padding out of the real tokens
                 pad = -len(ids) % multiple
                 x = torch.tensor([ids + [tok.pad_token_id] * pad], device=device)
+                pos = None
+                if gp is not None:  # padding continues in line; causal attention ignores it
+                    p = gp.of(ids)
+                    pos = torch.tensor([p + list(range(p[-1] + 1, p[-1] + 1 + pad))], device=device)
                 target = torch.tensor(ids[1:], device=device)  # (T-1,)
                 is_out = torch.tensor([v != IGNORE_INDEX for v in labels[1:]], device=device)
                 is_in = torch.tensor([v != IGNORE_INDEX for v in in_labels[1:]], device=device)
                 with torch.autocast(device.type, dtype=torch.bfloat16, enabled=autocast):
-                    logits = model(input_ids=x).logits[0, : len(ids) - 1]  # (T-1, V)
+                    logits = model(input_ids=x, position_ids=pos).logits[0, : len(ids) - 1]
                 ce = torch.nn.functional.cross_entropy(logits.float(), target, reduction="none")
                 out_sum, in_sum = (ce * is_out).sum(), (ce * is_in).sum()
                 ((out_sum + w_in * in_sum) / max(1.0, denom)).backward()

@@ -24,6 +24,7 @@ from ttt.infer import (
     predict,
 )
 from ttt.model import ModelConfig, load_model
+from ttt.positions import positions_for
 from ttt.train import TrainConfig, attach_adapter, detach_adapter, train_adapter
 from ttt.vote import grid_key, to_candidates, vote
 
@@ -144,7 +145,13 @@ class TTTSolver:
                     adapter = attach_adapter(model, self.train_cfg.lora)
                     net = adapter
                     detail["train"] = train_adapter(
-                        adapter, examples, self.train_cfg, seconds, rng, tok.pad_token_id
+                        adapter,
+                        examples,
+                        self.train_cfg,
+                        seconds,
+                        rng,
+                        tok.pad_token_id,
+                        positions_for(model, tok, fmt),
                     )
             out = self._infer(net, tok, task, ctx, fits, end, rng, detail, extra)
         finally:

@@ -17,6 +17,7 @@ import torch
 
 from ttt.data import Example
 from ttt.format import IGNORE_INDEX
+from ttt.positions import GridPositions
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +87,11 @@ def detach_adapter(peft_model):
     return base.eval()
 
 
-def collate(batch: list[Example], pad_id: int, device: torch.device) -> dict[str, torch.Tensor]:
-    """Right-pad a batch: input_ids, attention_mask, labels (B, T)."""
+def collate(
+    batch: list[Example], pad_id: int, device: torch.device, positions: GridPositions | None = None
+) -> dict[str, torch.Tensor]:
+    """Right-pad a batch: input_ids, attention_mask, labels (B, T), and position_ids when the
+    model uses grid positions."""
     t = max(len(e) for e in batch)
     ids = torch.full((len(batch), t), pad_id, dtype=torch.long)
     labels = torch.full((len(batch), t), IGNORE_INDEX, dtype=torch.long)
@@ -97,11 +101,17 @@ def collate(batch: list[Example], pad_id: int, device: torch.device) -> dict[str
         ids[i, :n] = torch.tensor(e.ids)
         labels[i, :n] = torch.tensor(e.labels)
         mask[i, :n] = 1
-    return {
+    out = {
         "input_ids": ids.to(device),
         "attention_mask": mask.to(device),
         "labels": labels.to(device),
     }
+    if positions is not None:
+        pos = torch.zeros((len(batch), t), dtype=torch.long)
+        for i, e in enumerate(batch):
+            pos[i, : len(e)] = torch.tensor(positions.of(e.ids))
+        out["position_ids"] = pos.to(device)
+    return out
 
 
 def cosine_factor(step: int, total: int, warmup: int, min_ratio: float) -> float:
@@ -120,6 +130,7 @@ def train_adapter(
     seconds: float,
     rng: np.random.Generator,
     pad_id: int,
+    positions: GridPositions | None = None,
 ) -> dict:
     """Train the adapter in place for at most `seconds` (and cfg.steps / cfg.epochs). The cosine
     schedule is planned over the steps that fit: after two steps, the step time measured so far
@@ -153,7 +164,7 @@ def train_adapter(
         if len(order) < cfg.batch_size:
             order += [int(i) for i in rng.permutation(len(examples))]
         batch = [examples[order.pop()] for _ in range(min(cfg.batch_size, len(order)))]
-        out = peft_model(**collate(batch, pad_id, device))
+        out = peft_model(**collate(batch, pad_id, device, positions))
         loss = out.loss.float()
         opt.zero_grad(set_to_none=True)
         loss.backward()

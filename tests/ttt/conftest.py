@@ -41,6 +41,37 @@ def tiny_model_dir(tmp_path_factory, tok):
     return path
 
 
+@pytest.fixture(scope="session")
+def tiny_grid_model_dir(tmp_path_factory, tok):
+    """The same tiny Llama with grid position ids (ttt.positions)."""
+    from transformers import LlamaForCausalLM
+
+    torch.manual_seed(1)
+    cfg = default_llama_config(
+        len(tok),
+        tok,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=1024,
+        positions="grid",
+    )
+    path = tmp_path_factory.mktemp("tiny_grid_model")
+    LlamaForCausalLM(cfg).save_pretrained(str(path))
+    tok.save_pretrained(str(path))
+    return path
+
+
+@pytest.fixture
+def tiny_grid_model(tiny_grid_model_dir):
+    from ttt.model import load_model
+
+    torch.set_num_threads(1)
+    return load_model({"path": str(tiny_grid_model_dir), "device": "cpu", "dtype": "float32"})
+
+
 @pytest.fixture
 def tiny_model(tiny_model_dir):
     from ttt.model import load_model

@@ -48,7 +48,7 @@ def test_predict_maps_back(tiny_model, flip_task, monkeypatch):
 
     seen_shapes = []
 
-    def fake_greedy_batch(model, prompts, max_new, stop, pad_id, deadline, guard, shapes):
+    def fake_greedy_batch(model, prompts, max_new, stop, pad_id, deadline, guard, shapes, gp):
         # answer each prompt with the true output seen through its view
         seen_shapes.extend(shapes)
         outs = []

@@ -19,6 +19,7 @@ TINY_ARCH = {
     "intermediate_size": 64,
     "max_position_embeddings": 1024,
     "rope_theta": 10000.0,
+    "positions": "grid",
 }
 
 
@@ -107,6 +108,7 @@ def test_smoke_run_resume_and_export(tmp_path):
 
     model, tok, ctx = load_model({"path": str(tmp_path / "export"), "device": "cpu"})
     assert ctx == 1024 and tok.convert_ids_to_tokens(4) == "0"
+    assert model.config.arc_positions == "grid"  # the exported model keeps its position scheme
     info = json.loads((tmp_path / "export" / "pretrain_info.json").read_text())
     assert info["step"] == 3 and info["sets"] == ["arc1_train"]
     assert isinstance(model.model.embed_tokens.weight, torch.Tensor)

@@ -1,0 +1,101 @@
+"""Grid position ids: the layout they encode, and that every code path (teacher forcing, batched
+greedy decoding with left padding, depth-first sampling, product of experts, TTT batches) agrees."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from dsl.types import Pair
+from ttt.format import DEFAULT_FORMAT, encode_example, tokenize
+from ttt.infer import GridGuard, dfs_sample, greedy_batch, poe_score
+from ttt.model import end_token_ids
+from ttt.positions import BLOCK, ROW, GridPositions, positions_for
+from ttt.train import collate
+
+
+def _g(rows):
+    return np.array(rows, dtype=np.int8)
+
+
+def test_a_cell_and_the_same_cell_of_the_previous_grid_are_one_block_apart(tok):
+    gp = GridPositions(tok)
+    a, b = _g([[1, 2, 3], [4, 5, 6]]), _g([[7, 8, 9], [0, 1, 2]])
+    ids, _ = tokenize(tok, encode_example([Pair(a, b)], b, a))
+    pos = gp.of(ids)
+    cells = [p for t, p in zip(ids, pos) if t in gp.cells]
+    assert len(cells) == 4 * 6
+    grids = [cells[i * 6 : (i + 1) * 6] for i in range(4)]
+    for prev, cur in zip(grids, grids[1:]):
+        assert [c - p for p, c in zip(prev, cur)] == [BLOCK] * 6
+    first = grids[0]
+    assert first[1] - first[0] == 1 and first[3] - first[0] == ROW  # right and below
+    # incremental use gives the same ids as the whole sequence at once
+    st = gp.start()
+    assert [gp.next(st, t) for t in ids] == pos
+
+
+def test_plain_models_keep_plain_positions(tiny_model, tiny_grid_model):
+    model, tok, ctx = tiny_model
+    assert positions_for(model, tok) is None
+    grid_model, _, grid_ctx = tiny_grid_model
+    assert isinstance(positions_for(grid_model, tok), GridPositions)
+    assert grid_ctx == 1024  # the token context, not the far larger position range
+
+
+def _prompts(tok, flip_task):
+    return [
+        tokenize(tok, encode_example(flip_task.train[:k], flip_task.test_inputs[0]))[0]
+        for k in (1, 3, 2)
+    ]
+
+
+def test_decoding_agrees_with_teacher_forcing(tiny_grid_model, flip_task):
+    model, tok, _ = tiny_grid_model
+    gp = positions_for(model, tok)
+    stop = end_token_ids(tok, DEFAULT_FORMAT)
+    prompts = _prompts(tok, flip_task)
+    outs = greedy_batch(model, prompts, 12, stop, tok.pad_token_id, positions=gp)
+    for p, (new, lp) in zip(prompts, outs):  # left padding must not change anything
+        ids = p + new
+        with torch.no_grad():
+            logits = model(torch.tensor([ids]), position_ids=torch.tensor([gp.of(ids)])).logits
+        logp = torch.log_softmax(logits[0].float(), -1)
+        steps = range(len(p) - 1, len(ids) - 1)
+        assert [int(logp[i].argmax()) for i in steps] == new
+        assert lp == pytest.approx(sum(float(logp[i, ids[i + 1]]) for i in steps), abs=1e-3)
+    # held to a 2x3 answer, depth-first search's first path is the greedy one
+    guard = GridGuard.for_tokenizer(tok, stop)
+    [(g, _)] = greedy_batch(model, prompts[:1], 9, stop, 0, None, guard, [(2, 3)], gp)
+    [(d, _)] = dfs_sample(model, prompts[0], 9, stop, 1e-12, 1, guard, (2, 3), gp)
+    assert d == g and len(g) == 9
+    [(single, _)] = greedy_batch(model, [prompts[1]], 12, stop, tok.pad_token_id, positions=gp)
+    assert single == outs[1][0]
+
+
+def test_poe_scores_with_the_same_positions(tiny_grid_model, flip_task):
+    from ttt.augment import Augmentation
+
+    model, tok, ctx = tiny_grid_model
+    truth = flip_task.test_outputs[0]
+    one = poe_score(model, tok, flip_task, 0, truth, [Augmentation()], ctx=ctx)
+    plain = model.config.arc_positions
+    model.config.arc_positions = "linear"  # the same weights without grid positions differ
+    try:
+        assert poe_score(model, tok, flip_task, 0, truth, [Augmentation()], ctx=ctx) != one
+    finally:
+        model.config.arc_positions = plain
+
+
+def test_ttt_batches_carry_position_ids(tiny_grid_model, flip_task):
+    from ttt.data import Example
+
+    model, tok, _ = tiny_grid_model
+    gp = positions_for(model, tok)
+    q = flip_task.train[2]
+    ids, labels = tokenize(tok, encode_example(flip_task.train[:2], q.input, q.output))
+    batch = collate([Example(ids, labels), Example(ids[:9], labels[:9])], 0, "cpu", gp)
+    assert batch["position_ids"][0].tolist() == gp.of(ids)
+    assert batch["position_ids"][1, :9].tolist() == gp.of(ids[:9])
+    assert "position_ids" not in collate([Example(ids, labels)], 0, "cpu")
