@@ -17,6 +17,7 @@ import numpy as np
 from dsl.types import Pair, Task
 from ttt.augment import Augmentation, random_colours
 from ttt.format import DEFAULT_FORMAT, Encoded, TextFormat, encode_example, tokenize
+from ttt.model import strict_config
 
 
 @dataclass
@@ -34,11 +35,7 @@ class DataConfig:
 
     @classmethod
     def from_dict(cls, d: dict | None) -> DataConfig:
-        d = dict(d or {})
-        known = {k: d.pop(k) for k in list(d) if k in cls.__dataclass_fields__}
-        if d:
-            raise ValueError(f"unknown ttt.data keys: {sorted(d)}")
-        return cls(**known)
+        return strict_config(cls, d, "ttt.data")
 
 
 @dataclass

@@ -17,6 +17,7 @@ import torch
 
 from ttt.data import Example
 from ttt.format import IGNORE_INDEX
+from ttt.model import strict_config
 from ttt.positions import GridPositions
 
 log = logging.getLogger(__name__)
@@ -50,9 +51,8 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, d: dict | None) -> TrainConfig:
         d = dict(d or {})
-        lora = LoraSettings(**d.pop("lora", {}) or {})
-        known = {k: d[k] for k in d if k in cls.__dataclass_fields__}
-        return cls(lora=lora, **known)
+        d["lora"] = strict_config(LoraSettings, d.pop("lora", None), "ttt.lora")
+        return strict_config(cls, d, "ttt")
 
 
 def attach_adapter(model, lora: LoraSettings):

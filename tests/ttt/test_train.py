@@ -66,3 +66,14 @@ def test_cosine_factor():
     assert cosine_factor(0, 10, 2, 0.0) == 0.5
     assert cosine_factor(2, 10, 2, 0.0) == 1.0
     assert abs(cosine_factor(10, 10, 2, 0.1) - 0.1) < 1e-9
+
+
+@pytest.mark.parametrize(
+    "ttt_cfg, where",
+    [({"lora": {"rank": 8}}, "ttt.lora"), ({"data": {"max_exmaples": 3}}, "ttt.data")],
+)
+def test_config_typos_are_named(ttt_cfg, where):
+    from ttt.solver import TTTSolver
+
+    with pytest.raises(ValueError, match=f"unknown {where} keys"):
+        TTTSolver({}, ttt_cfg)
