@@ -29,6 +29,11 @@ def format_summary(summary: dict) -> str:
             f"({summary['n_solved_outputs']}/{summary['n_outputs']} outputs, "
             f"{summary['n_tasks_scored']} tasks scored)"
         )
+    if "cell_accuracy" in summary:
+        lines.append(
+            f"cell accuracy {summary['cell_accuracy']:.4f} (best attempt per output; "
+            "a wrong shape counts 0)"
+        )
     counts = "  ".join(f"{k} {v}" for k, v in summary["status_counts"].items() if v)
     t = summary["time_s"]
     lines.append(f"tasks {summary['n_tasks_run']}: {counts}")

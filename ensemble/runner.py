@@ -27,7 +27,7 @@ from dsl.types import Budget, Task, grid_to_list
 from ensemble.ablation import ablation, by_source, routing
 from ensemble.combine import pick_attempts
 from ensemble.data import LoadResult, describe, load_tasks
-from ensemble.scoring import aggregate, grids_equal
+from ensemble.scoring import aggregate, cell_accuracy, grids_equal
 from ensemble.submission import FALLBACK, write_json_atomic, write_submission
 
 STATUSES = ("ok", "timeout", "error", "oom", "invalid")
@@ -187,9 +187,10 @@ def make_record(task: Task, out: dict, time_s: float, solver: str) -> dict:
         if truths is not None:
             for c in ranked:
                 c["correct"] = grids_equal(c["grid"], truths[i])
-    correct = None
+    correct = cells = None
     if truths is not None:
         correct = [any(grids_equal(a, t) for a in atts) for atts, t in zip(attempts, truths)]
+        cells = [round(cell_accuracy(atts, t), 4) for atts, t in zip(attempts, truths)]
     return {
         "task_id": task.id,
         "status": out["status"],
@@ -203,6 +204,7 @@ def make_record(task: Task, out: dict, time_s: float, solver: str) -> dict:
         "attempts": attempts,
         "attempt_sources": sources,
         "correct": correct,
+        "cell_accuracy": cells,
         "score": sum(correct) / len(correct) if correct is not None else None,
     }
 
@@ -285,6 +287,9 @@ def summarize(records: list[dict], meta: dict) -> dict:
         "median": round(statistics.median(peaks), 1) if peaks else None,
         "max": max(peaks, default=None),
     }
+    cells = [c for r in scored for c in (r.get("cell_accuracy") or [])]
+    if cells:  # partial credit: how close the attempts came (exact matches are the score)
+        summary["cell_accuracy"] = round(float(np.mean(cells)), 4)
     summary["by_source"] = by_source(scored)
     summary["ablation"] = ablation(scored)
     if routing(scored):

@@ -17,6 +17,18 @@ def grids_equal(a, b) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b))
 
 
+def cell_accuracy(attempts: Sequence, truth) -> float:
+    """Partial credit for one test output: the best fraction of cells right over its attempts,
+    0 for an attempt of the wrong shape (a diagnostic; the score counts exact matches only)."""
+    t = np.asarray(truth)
+    best = 0.0
+    for a in attempts:
+        a = np.asarray(a)
+        if a.shape == t.shape:
+            best = max(best, float(np.mean(a == t)))
+    return best
+
+
 def score_attempts(attempts: Sequence[Sequence], truths: Sequence) -> list[bool]:
     """One bool per test output: did any of its attempts match?"""
     if len(attempts) != len(truths):

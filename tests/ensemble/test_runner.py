@@ -28,6 +28,7 @@ def records(run_dir):
 def test_all_outputs_written_and_scored(good_dir, tmp_path):
     summary = run(cfg(good_dir, "EchoSolver"), tmp_path, progress=False)
     assert summary["score"] == 1.0 and summary["n_outputs"] == 7
+    assert summary["cell_accuracy"] == 1.0
     sub = json.loads((tmp_path / "submission.json").read_text())
     validate(sub, {f"t{i}": 2 if i == 5 else 1 for i in range(6)})
     assert json.loads((tmp_path / "summary.json").read_text())["status_counts"]["ok"] == 6

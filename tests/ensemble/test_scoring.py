@@ -36,3 +36,12 @@ def test_score_submission_multi_test_missing_and_wrong_shape():
     assert r["missing_tasks"] == ["c"]
     sub["b"][0]["attempt_2"] = [[3, 3]]
     assert score_submission(sub, solutions)["n_solved_outputs"] == 2
+
+
+def test_cell_accuracy_is_the_best_attempt_and_zero_for_a_wrong_shape():
+    from ensemble.scoring import cell_accuracy
+
+    truth = [[1, 2], [3, 4]]
+    assert cell_accuracy([[[1, 2], [3, 0]], [[1, 2], [0, 0]]], truth) == 0.75
+    assert cell_accuracy([[[1, 2, 3]]], truth) == 0.0
+    assert cell_accuracy([], truth) == 0.0
