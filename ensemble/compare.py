@@ -1,0 +1,154 @@
+"""`arc-report --compare RUN_A RUN_B`: a page of the tasks one run scores higher on than the other,
+with both runs' attempts side by side (built from the report's pieces)."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from ensemble.report import (
+    Run,
+    TaskView,
+    _attempts_html,
+    _card_attrs,
+    _error_html,
+    _filters_html,
+    _fmt_s,
+    _grid_html,
+    _notes_html,
+    _page,
+    _pct,
+    _stats,
+    _status,
+    _test_input,
+    _view,
+    load_run,
+)
+
+
+def _cmp_card(tid: str, va: TaskView, vb: TaskView, side: str) -> str:
+    """One task that one run scores higher on: both runs' attempts for each test input."""
+    win = va if side == "a" else vb
+    attrs = _card_attrs(tid, win, f' data-cmp="{side}"')
+    parts = [
+        f"<section {attrs}><header><h2>{escape(tid)}</h2>"
+        f'<span class="badge ok">{side.upper()} scores higher</span>'
+    ]
+    for name, r in (("A", va), ("B", vb)):
+        parts.append(
+            f'<span class="meta">{name}: {_pct(r.score)} · {escape(_status(r.rec))} · '
+            f"{_fmt_s(float(r.rec.get('time_s') or 0.0))}</span>"
+        )
+    parts.append("</header>")
+    parts += [_error_html(r.rec, f"{name}: ") for name, r in (("A", va), ("B", vb))]
+    n = max(len(va.correct), len(vb.correct))
+    for i in range(n):
+        test_in = _test_input(va, i) if va.task is not None else _test_input(vb, i)
+        truths = [r.truths[i] for r in (va, vb) if i < len(r.truths) and r.truths[i] is not None]
+        figs = []
+        if test_in is not None:
+            figs.append(
+                f"<figure><figcaption>test input {i + 1}</figcaption>{_grid_html(test_in)}</figure>"
+            )
+        if truths:
+            figs.append(
+                '<figure class="truth"><figcaption>expected</figcaption>'
+                f"{_grid_html(truths[0])}</figure>"
+            )
+        for name, r in (("A", va), ("B", vb)):
+            if i < len(r.correct):
+                figs.append('<span class="sep"></span>' + _attempts_html(r, i, f"{name} ")[0])
+        parts.append(f'<h3>test {i + 1} of {n}</h3><div class="row">{"".join(figs)}</div>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def write_compare(run_a: Path, run_b: Path, out: Path | None = None) -> Path:
+    """Write a page comparing two runs: which tasks one solves and the other does not."""
+    ra, rb = load_run(Path(run_a)), load_run(Path(run_b))
+    if not rb.tasks and ra.tasks:
+        rb.tasks = {k: t for k, t in ra.tasks.items() if k in rb.results}
+    out = Path(out) if out is not None else ra.path / f"compare_{rb.path.name}.html"
+    va = {t: _view(r, ra.tasks.get(t) or rb.tasks.get(t)) for t, r in ra.results.items()}
+    vb = {t: _view(r, rb.tasks.get(t) or ra.tasks.get(t)) for t, r in rb.results.items()}
+    sa, sb = _stats(va), _stats(vb)
+    groups: dict[str, list[str]] = {k: [] for k in ("a", "b", "both", "neither", "unknown")}
+    for tid in sorted(set(va) & set(vb)):
+        x, y = va[tid].score, vb[tid].score
+        if x is None or y is None:
+            groups["unknown"].append(tid)
+        elif x > y:
+            groups["a"].append(tid)
+        elif y > x:
+            groups["b"].append(tid)
+        else:
+            groups["both" if x > 0 else "neither"].append(tid)
+    only_a, only_b = sorted(set(va) - set(vb)), sorted(set(vb) - set(va))
+
+    def row(label: str, fa: str, fb: str) -> str:
+        return f'<tr><th>{escape(label)}</th><td class="n">{fa}</td><td class="n">{fb}</td></tr>'
+
+    table = (
+        '<table class="t"><thead><tr><th></th><th class="n">A</th><th class="n">B</th></tr></thead>'
+        "<tbody>"
+        + row("score", _pct(sa["score"]), _pct(sb["score"]))
+        + row("score per output", _pct(sa["score_per_output"]), _pct(sb["score_per_output"]))
+        + row("oracle", _pct(sa["oracle"]), _pct(sb["oracle"]))
+        + row("tasks", str(sa["n_tasks"]), str(sb["n_tasks"]))
+        + row(
+            "statuses",
+            escape(", ".join(f"{k}: {n}" for k, n in sa["status_counts"].items())),
+            escape(", ".join(f"{k}: {n}" for k, n in sb["status_counts"].items())),
+        )
+        + row("median time", _fmt_s(sa["time"]["median"]), _fmt_s(sb["time"]["median"]))
+        + row("total time", _fmt_s(sa["time"]["total"]), _fmt_s(sb["time"]["total"]))
+        + "</tbody></table>"
+    )
+
+    def link(run: Run, tid: str) -> str:
+        report = run.path / "report.html"
+        if report.is_file():
+            try:
+                href = report.resolve().relative_to(out.parent.resolve()).as_posix()
+            except ValueError:
+                href = report.resolve().as_uri()
+            return f'<a href="{escape(href)}#t-{escape(tid)}">{escape(tid)}</a>'
+        return f"<a>{escape(tid)}</a>"
+
+    lists = "".join(
+        f"<h3>{escape(label)} ({len(ids)})</h3><div class='chips'>"
+        + "".join(link(rb if k in ("b", "only_b") else ra, t) for t in ids)
+        + "</div>"
+        for k, label, ids in (
+            ("a", "A scores higher", groups["a"]),
+            ("b", "B scores higher", groups["b"]),
+            ("both", "same score, solved (at least partly)", groups["both"]),
+            ("neither", "neither solves", groups["neither"]),
+            ("unknown", "no solutions known", groups["unknown"]),
+            ("only_a", "only in run A", only_a),
+            ("only_b", "only in run B", only_b),
+        )
+        if ids
+    )
+    side = {t: "a" for t in groups["a"]} | {t: "b" for t in groups["b"]}
+    shown = {t: (va[t] if s == "a" else vb[t]) for t, s in side.items()}
+    cards = "".join(_cmp_card(t, va[t], vb[t], side[t]) for t in sorted(side))
+    if not cards:
+        cards = '<p class="missing">no task is scored higher by one run than by the other</p>'
+    buttons = [
+        ("all", f"all shown ({len(side)})"),
+        ("a", f"A higher ({len(groups['a'])})"),
+        ("b", f"B higher ({len(groups['b'])})"),
+    ]
+    title = f"ARC run comparison · {ra.path.name} vs {rb.path.name}"
+    body = (
+        f"<h1>{escape(title)}</h1><div class='meta'>A = {escape(str(ra.path.resolve()))}<br>"
+        f"B = {escape(str(rb.path.resolve()))}</div>"
+        f"{_notes_html([f'A: {n}' for n in ra.notes] + [f'B: {n}' for n in rb.notes])}"
+        f'<section id="summary"><div class="panel"><h3>summary</h3>{table}</div>'
+        f'<div class="panel" style="flex:1;min-width:400px"><h3>tasks</h3>{lists}</div></section>'
+        f'{_filters_html(shown, buttons)}<main id="cards">{cards}</main>'
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(_page(title, body), encoding="utf-8")
+    return out
