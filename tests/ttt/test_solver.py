@@ -18,8 +18,9 @@ def _solver(model_dir, **ttt):
     return TTTSolver({"path": str(model_dir), "device": "cpu"}, {**SMALL, **ttt})
 
 
-def test_solve_shapes_and_budget(tiny_model_dir, flip_task):
-    s = _solver(tiny_model_dir)
+@pytest.mark.parametrize("model", ["tiny_model_dir", "tiny_grid_model_dir"])
+def test_solve_shapes_and_budget(model, flip_task, request):
+    s = _solver(request.getfixturevalue(model))
     s.warmup()
     budget = Budget(30)
     out = s.solve(flip_task, budget)
@@ -27,6 +28,9 @@ def test_solve_shapes_and_budget(tiny_model_dir, flip_task):
     assert budget.elapsed() < 30
     d = s.last_detail
     assert d["train"]["steps"] == 2 and d["infer"][0]["views_run"] == 2
+    # the shape hint ("same" size rule) holds every answer to the test input's shape
+    assert d["infer"][0]["shape_hint"] == list(flip_task.test_inputs[0].shape)
+    assert out[0] and all(c.grid.shape == flip_task.test_inputs[0].shape for c in out[0])
 
 
 def test_no_ttt_and_extra_grids_ranked_by_poe(tiny_model_dir, flip_task):
