@@ -347,13 +347,45 @@ def _flatten(d, prefix: str = "") -> dict:
     return out
 
 
+def _weights_digest(path: str) -> str:
+    """A cheap identity of a model directory's weights (names, sizes, first and last MiB), so
+    that retrained weights under the same path count as a different configuration."""
+    import hashlib
+
+    from ttt.model import resolve_path
+
+    h = hashlib.sha256()
+    files = sorted(resolve_path(path).glob("*.safetensors"))
+    for f in files:
+        size = f.stat().st_size
+        h.update(f"{f.name}:{size}".encode())
+        with open(f, "rb") as fh:
+            h.update(fh.read(1 << 20))
+            fh.seek(max(0, size - (1 << 20)))
+            h.update(fh.read())
+    return h.hexdigest()[:16] if files else "no weights"
+
+
+def _model_digests(d, where: str = "solver") -> dict:
+    """{config path of each `model` with a `path`: its weights digest} within a solver config."""
+    out: dict = {}
+    if isinstance(d, dict):
+        m = d.get("model")
+        if isinstance(m, dict) and isinstance(m.get("path"), str):
+            out[f"{where}.model"] = _weights_digest(m["path"])
+        for k, v in d.items():
+            out.update(_model_digests(v, f"{where}.{k}"))
+    return out
+
+
 def check_fingerprint(run_dir: Path, cfg: dict, resuming: bool) -> None:
-    """Refuse to resume into a run dir whose finished tasks came from another solver config or
-    task budget (the results would be a silent mix); record the fingerprint otherwise."""
+    """Refuse to resume into a run dir whose finished tasks came from another solver config,
+    task budget or model weights (the results would be a silent mix); record it otherwise."""
     mine = {
         "solver": cfg["solver"],
         "task_s": cfg["budget"]["task_s"],
         "memory_mb": cfg["budget"].get("memory_mb"),
+        "weights": _model_digests(cfg["solver"]),
     }
     path = run_dir / "fingerprint.json"
     if resuming and path.exists():

@@ -119,6 +119,18 @@ def test_resume_refuses_a_run_dir_from_another_config(good_dir, tmp_path):
     assert run(c, tmp_path, progress=False)["n_tasks_run"] == 6
 
 
+def test_resume_notices_retrained_weights(good_dir, tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "model.safetensors").write_bytes(b"first weights")
+    c = cfg(good_dir, "EchoSolver")
+    c["solver"]["model"] = {"path": str(model)}
+    run(c, tmp_path / "run", progress=False)
+    (model / "model.safetensors").write_bytes(b"other weights")
+    with pytest.raises(ValueError, match=r"changed: weights.solver.model"):
+        run(c, tmp_path / "run", progress=False)
+
+
 def test_two_workers(good_dir, tmp_path):
     summary = run(cfg(good_dir, "SleepSolver", task_s=1.0, n_jobs=2, bad_ids=["t0", "t3"]),
                   tmp_path, progress=False)  # fmt: skip
