@@ -19,12 +19,11 @@ def tok():
     return build_default_tokenizer()
 
 
-@pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory, tok):
+def _tiny_llama_dir(tmp_path_factory, tok, name: str, seed: int, **extra):
     """A 2-layer, hidden-32 Llama saved as a local HF directory (weights random, seed fixed)."""
     from transformers import LlamaForCausalLM
 
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     cfg = default_llama_config(
         len(tok),
         tok,
@@ -34,34 +33,23 @@ def tiny_model_dir(tmp_path_factory, tok):
         num_key_value_heads=2,
         intermediate_size=64,
         max_position_embeddings=1024,
+        **extra,
     )
-    path = tmp_path_factory.mktemp("tiny_model")
+    path = tmp_path_factory.mktemp(name)
     LlamaForCausalLM(cfg).save_pretrained(str(path))
     tok.save_pretrained(str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory, tok):
+    return _tiny_llama_dir(tmp_path_factory, tok, "tiny_model", 0)
 
 
 @pytest.fixture(scope="session")
 def tiny_grid_model_dir(tmp_path_factory, tok):
     """The same tiny Llama with grid position ids (ttt.positions)."""
-    from transformers import LlamaForCausalLM
-
-    torch.manual_seed(1)
-    cfg = default_llama_config(
-        len(tok),
-        tok,
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        num_key_value_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=1024,
-        positions="grid",
-    )
-    path = tmp_path_factory.mktemp("tiny_grid_model")
-    LlamaForCausalLM(cfg).save_pretrained(str(path))
-    tok.save_pretrained(str(path))
-    return path
+    return _tiny_llama_dir(tmp_path_factory, tok, "tiny_grid_model", 1, positions="grid")
 
 
 @pytest.fixture
