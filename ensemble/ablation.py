@@ -98,10 +98,8 @@ def ablation(records: list[dict]) -> dict:
     per: dict[str, list[list[bool]]] = {f"{s} alone": [] for s in sources}
     per["combined"], per["oracle"] = [], []
     replay = [r for r in records if _solvers(r)]
-    has_poe = any(
-        c["detail"].get("poe") is not None for r in replay for ranked in r["candidates"]
-        for c in ranked
-    )  # fmt: skip
+    # PoE can be replayed only where the run scored the DSL's outputs too (a poe run)
+    has_poe = any(r["solver_detail"].get("strategy") == "poe" for r in replay)
     strategies = [s for s in STRATEGIES if s != "poe" or has_poe] if replay else []
     for s in strategies:
         per[s] = []
@@ -140,7 +138,7 @@ def routing(records: list[dict]) -> dict | None:
     }
     if ran and len(ran) == len(conf):  # route=always: the counterfactual is measurable
         with_ttt = aggregate(r["correct"] for r in conf)["score"]
-        n = len(rows)
+        n = len(records)  # the run's score averages over every scored task
         out["ttt_s_saved_if_adaptive"] = round(sum(r["solver_detail"]["ttt_s"] for r in conf), 1)
         out["confident_score_with_ttt"] = round(with_ttt, 4)
         # per-task score lost over the whole run, if confident tasks had kept the program's answer

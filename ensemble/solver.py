@@ -65,6 +65,7 @@ class EnsembleSolver:
         # names, confidence and bonus let ensemble.ablation replay every strategy and routing
         detail = {
             "solvers": [self.dsl.name, self.ttt.name],
+            "strategy": self.strategy,
             "dsl_s": round(budget.elapsed(), 3),
             "confident": confident,
             "program_bonus": self.program_bonus,
@@ -95,10 +96,11 @@ class EnsembleSolver:
 
 
 def _stamp_ranks(per_test: list[list[Candidate]], name: str) -> None:
-    """Record each candidate's rank in its own solver's list (TTT: its vote order, before any PoE
-    rerank); grids TTT only scored for the DSL (`extra`) are not its own."""
+    """Record each candidate's rank in its own solver's list: the order the solver would have
+    submitted alone (`own_rank` where it says so, e.g. TTT before a PoE rerank it did only for
+    the ensemble); grids TTT only scored for the DSL (`extra`) are not its own."""
     for ranked in per_test:
         own = [c for c in ranked if not c.detail.get("extra")]
-        own.sort(key=lambda c: c.detail.get("vote_rank", 0))  # stable: keeps the list order
+        own.sort(key=lambda c: c.detail.get("own_rank", 0))  # stable: keeps the list order
         for k, c in enumerate(own):
             c.detail["ranks"] = {name: k}

@@ -277,12 +277,13 @@ def dfs_sample(
     guard: GridGuard | None = None,
     shape: tuple[int, int] | None = None,
     positions: GridPositions | None = None,
+    deadline: float | None = None,
 ) -> list[tuple[list[int], float]]:
     """Depth-first search over continuations whose cumulative probability stays >= threshold,
     best-first at each node. One KV cache serves the whole search: every pending branch shares a
     prefix with the current path, so backtracking is a crop. At most 1/threshold answers exist.
     Paths the guard rejects (cannot become a valid grid) are abandoned; with a target `shape`
-    only tokens that keep to it are considered."""
+    only tokens that keep to it are considered. Stops at `deadline` (time.monotonic())."""
 
     def replay(p: list[int]) -> tuple[list[int], bool]:
         st = GridGuard.start(shape)
@@ -310,6 +311,8 @@ def dfs_sample(
     state = GridGuard.start(shape)
     masks = guard.masks(logp.shape[-1], device) if guard is not None and shape else None
     while len(done) < max_samples:
+        if deadline is not None and time.monotonic() >= deadline:
+            break
         while extend and len(path) < max_new:
             if masks is not None:
                 logp = torch.log_softmax(logp + masks[GridGuard.next_kind(state)], -1)
@@ -353,11 +356,13 @@ def predict(
     """Predictions for one test input under each view, mapped back; stats count the views run,
     skipped for length or time, and outputs that did not parse."""
     stop = end_token_ids(tok, fmt)
-    reserve = answer_budget(task, test_index, fmt)
     preds: list[Prediction] = []
     stats = {"views_run": 0, "too_long": 0, "unparsed": 0, "out_of_time": 0}
     target = predicted_shape(task, test_index) if cfg.shape_hint else None
     stats["shape_hint"] = list(target) if target else None
+    reserve = answer_budget(task, test_index, fmt)
+    if target:  # a hinted answer may be bigger than any demo output: room for it, any view
+        reserve = max(reserve, hinted_length(target) + 1)
     jobs: list[tuple[int, Augmentation, list[int], tuple[int, int] | None]] = []
     for vi, v in enumerate(views):
         query = v.apply_grid(task.test_inputs[test_index])
@@ -375,14 +380,23 @@ def predict(
         chunk = jobs[start : start + step]
         max_new = min(cfg.max_answer_tokens, ctx - max(len(ids) for _, _, ids, _ in chunk))
         if target:  # the exact answer length: h rows of w cells and a newline, then the stop
-            max_new = min(max_new, target[0] * (target[1] + 1) + 1)
+            max_new = min(max_new, hinted_length(target))
         guard = GridGuard.for_tokenizer(tok, stop)
         gp = positions_for(model, tok, fmt)
         if cfg.sampler == "dfs":
             _, _, ids, shape = chunk[0]
             outs = [
                 dfs_sample(
-                    model, ids, max_new, stop, cfg.threshold, cfg.max_samples, guard, shape, gp
+                    model,
+                    ids,
+                    max_new,
+                    stop,
+                    cfg.threshold,
+                    cfg.max_samples,
+                    guard,
+                    shape,
+                    gp,
+                    deadline,
                 )
             ]
         else:
@@ -406,11 +420,18 @@ def predict(
     return preds, stats
 
 
+def hinted_length(shape: tuple[int, int]) -> int:
+    """Tokens of an answer of this shape under any view (transposed ones swap the sides): its
+    cells, one newline per row, the end marker."""
+    h, w = shape
+    return h * w + max(h, w) + 1
+
+
 def predicted_shape(task: Task, test_index: int) -> tuple[int, int] | None:
     """The test output's shape when the size rules that fit every demo agree on exactly one."""
     from dsl.search.size import predict_sizes
 
-    shapes = predict_sizes(task)[test_index]
+    shapes = {s for s in predict_sizes(task)[test_index] if all(1 <= n <= MAX_SIDE for n in s)}
     return next(iter(shapes)) if len(shapes) == 1 else None
 
 

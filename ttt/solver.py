@@ -182,10 +182,13 @@ class TTTSolver:
             preds, stats = predict(net, tok, task, i, views, self.infer_cfg, ctx, fmt, deadline)
             tallies = vote(preds, self.infer_cfg.top_k_per_group)
             cands = to_candidates(tallies, len(preds), self.infer_cfg.max_candidates, self.name)
-            for k, c in enumerate(cands):
-                c.detail["vote_rank"] = k  # kept through a PoE rerank (ablations use it)
             extra_i = extra[i] if extra is not None and i < len(extra) else []
-            if (self.poe_views > 0 or extra_i) and time.monotonic() < end:
+            if self.poe_views > 0 and time.monotonic() < end:
+                cands = self._rerank(net, tok, task, i, cands, [], ctx, end)
+            # the order TTT alone submits, kept through a rerank done only for the ensemble
+            for k, c in enumerate(cands):
+                c.detail["own_rank"] = k
+            if extra_i and time.monotonic() < end:
                 cands = self._rerank(net, tok, task, i, cands, extra_i, ctx, end)
             detail["infer"].append(stats)
             results.append(cands)
@@ -201,6 +204,8 @@ class TTTSolver:
                 cands.append(Candidate(g, 0.0, self.name, {"votes": 0, "views": 0, "extra": True}))
         n_views = self.poe_views or 8
         for c in cands:
+            if c.detail.get("poe") is not None:  # scored by an earlier rerank
+                continue
             if time.monotonic() >= end:
                 c.detail["poe"] = None
                 continue

@@ -30,9 +30,9 @@ def test_one_poe_run_replays_priority_and_each_solver_in_its_own_order():
     ttt = FixedSolver(
         "ttt",
         [
-            (B, {"poe": -0.1, "vote_rank": 2}),
-            (C, {"poe": -0.2, "vote_rank": 1}),
-            (truth, {"poe": -2.0, "vote_rank": 0}),
+            (B, {"poe": -0.1, "own_rank": 2}),
+            (C, {"poe": -0.2, "own_rank": 1}),
+            (truth, {"poe": -2.0, "own_rank": 0}),
             (A, {"poe": -5.0, "extra": True}),
         ],
     )
@@ -53,9 +53,17 @@ def test_one_poe_run_replays_priority_and_each_solver_in_its_own_order():
     assert [c["grid"] for c in order] == [A, truth, C, B]
 
 
+def test_poe_is_replayed_only_from_a_poe_run():
+    task = Task.from_json("t", make_task())
+    ttt = FixedSolver("ttt", [(B, {"poe": -1.0})])  # TTT scored its own votes (poe_views > 0)
+    ens = EnsembleSolver(FixedSolver("dsl", [(A, FIT)]), ttt, strategy="priority")
+    table = ablation([_run(ens, task)])
+    assert "priority" in table and "poe" not in table  # the DSL's outputs were never scored
+
+
 def test_replay_gives_the_verified_grid_its_bonus_when_ttt_also_voted_for_it():
     task = Task.from_json("t", make_task())
-    ttt = FixedSolver("ttt", [(B, {"poe": -1.0, "vote_rank": 0}), (A, {"poe": -2.5})])
+    ttt = FixedSolver("ttt", [(B, {"poe": -1.0, "own_rank": 0}), (A, {"poe": -2.5})])
     ens = EnsembleSolver(FixedSolver("dsl", [(A, FIT)]), ttt, strategy="poe", route="always")
     rec = _run(ens, task)
     assert rec["attempts"][0][0] == A  # -2.5 + 2 beats -1.0

@@ -205,3 +205,22 @@ def test_predicted_shape_only_when_the_size_rules_agree(flip_task):
         },
     )
     assert predicted_shape(odd, 0) is None  # no rule fits both demos
+
+
+def test_shape_hint_under_transposing_views_and_out_of_range_sizes(tiny_grid_model):
+    from dsl.types import Task
+
+    model, tok, ctx = tiny_grid_model
+    demos = [{"input": [[1, 2, 3, 4, 5], [5, 4, 3, 2, 1]], "output": [[2] * 5, [3] * 5]}] * 2
+    task = Task.from_json("t", {"train": demos, "test": [{"input": [[1, 2, 3, 4, 5]] * 2}]})
+    views = [Augmentation(), Augmentation(1), Augmentation(4)]  # identity, rot90, transpose
+    preds, stats = predict(model, tok, task, 0, views, InferConfig(), ctx)
+    assert stats["shape_hint"] == [2, 5] and stats["unparsed"] == 0 and len(preds) == 3
+    assert all(p.grid.shape == (2, 5) for p in preds)  # mapped back from 5x2 answers too
+    # a scaled rule can predict past 30x30: no hint then, rather than no answer at all
+    scaled = [
+        {"input": [[1, 2], [3, 4]], "output": [[1] * 4] * 4},
+        {"input": [[1] * 3] * 3, "output": [[1] * 6] * 6},
+    ]
+    big = Task.from_json("b", {"train": scaled, "test": [{"input": [[1] * 16] * 16}]})
+    assert predicted_shape(big, 0) is None
