@@ -18,3 +18,10 @@ def test_bench_cli(tiny_model_dir, capsys):
     )  # fmt: skip
     assert res["lora_train_tok_s"] > 0 and res["generate_tok_s"] > 0
     assert '"lora_train_tok_s"' in capsys.readouterr().out
+
+
+def test_copy_probe_runs_on_both_position_schemes(tiny_model_dir, tiny_grid_model_dir):
+    for d in (tiny_model_dir, tiny_grid_model_dir):
+        res = main(["--model", str(d), "--device", "cpu", "--probe"])
+        assert set(res["copy_probe"]) == {"identity", "flip", "colour_map"}
+        assert all(0.0 <= v <= 1.0 for v in res["copy_probe"].values())
