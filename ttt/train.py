@@ -133,8 +133,8 @@ def train_adapter(
     positions: GridPositions | None = None,
 ) -> dict:
     """Train the adapter in place for at most `seconds` (and cfg.steps / cfg.epochs). The cosine
-    schedule is planned over the steps that fit: after two steps, the step time measured so far
-    shrinks the plan when the time limit binds. Returns stats."""
+    schedule is planned over the steps that fit: after 2, 10 and 30 steps, the step time measured
+    so far sets the plan when the time limit binds. Returns stats."""
     start = time.monotonic()
     n_batches = math.ceil(len(examples) / cfg.batch_size) if examples else 0
     planned = cfg.steps if cfg.steps is not None else math.ceil(cfg.epochs * n_batches)
@@ -177,9 +177,10 @@ def train_adapter(
         stats["tokens"] += sum(len(e) for e in batch)
         elapsed = time.monotonic() - start
         per_step = elapsed / step
-        if step == 2:
-            # re-plan the schedule over the steps the time limit allows
-            plan["total"] = max(step, min(plan["total"], int(seconds / per_step)))
+        if step in (2, 10, 30):
+            # re-plan the schedule over the steps the time limit allows (the first steps run
+            # slow, so the plan is refined while the cosine has barely moved)
+            plan["total"] = max(step, min(planned, int(seconds / per_step)))
         if elapsed + per_step > seconds:
             break
     peft_model.eval()
