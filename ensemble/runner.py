@@ -17,6 +17,7 @@ import os
 import statistics
 import time
 import traceback
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -295,6 +296,8 @@ def summarize(records: list[dict], meta: dict) -> dict:
     if routing(scored):
         summary["routing"] = routing(scored)
     summary["problems"] = [[r["task_id"], r["error"]] for r in records if r["status"] == "invalid"]
+    # tasks per code version (code_digest): more than one key means a resumed run mixed code
+    summary["code"] = dict(Counter(r.get("code", "unrecorded") for r in records))
     return summary
 
 
@@ -378,6 +381,21 @@ def _model_digests(d, where: str = "solver") -> dict:
     return out
 
 
+def code_digest() -> str:
+    """Identity of the solver code (every .py file of dsl, ttt and ensemble), stamped on each
+    result record so a resumed run shows whether all its tasks ran the same code."""
+    import hashlib
+    import importlib
+
+    h = hashlib.sha256()
+    for pkg in ("dsl", "ttt", "ensemble"):
+        root = Path(importlib.import_module(pkg).__file__).parent
+        for f in sorted(root.rglob("*.py")):
+            h.update(f"{pkg}/{f.relative_to(root).as_posix()}\0".encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def check_fingerprint(run_dir: Path, cfg: dict, resuming: bool) -> None:
     """Refuse to resume into a run dir whose finished tasks came from another solver config,
     task budget or model weights (the results would be a silent mix); record it otherwise."""
@@ -416,10 +434,19 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
     resume = bool(cfg.get("resume", True))
     done = read_results(results_path) if resume else {}
     check_fingerprint(run_dir, cfg, resuming=bool(done))
+    code = code_digest()
+    older = sorted({r.get("code", "unrecorded") for r in done.values()} - {code})
+    if older:
+        print(
+            f"[resume] finished tasks in {run_dir} came from other code ({', '.join(older)}; "
+            f"now {code}): summary.json counts tasks per code version",
+            flush=True,
+        )
     log = ResultLog(results_path, fresh=not resume)
     for tid, reason in loaded.problems:
         if tid not in done:
             done[tid] = invalid_record(tid, reason, loaded.n_test_of_invalid.get(tid, 1))
+            done[tid]["code"] = code
             log.append(done[tid])
 
     budget, par = cfg["budget"], cfg["parallel"]
@@ -448,6 +475,7 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
                     for t, lim in zip(todo, _task_limits(limits, budget, par, len(todo)))
                 )
                 for rec in Parallel(return_as="generator_unordered")(jobs):
+                    rec["code"] = code
                     log.append(rec)
                     done[rec["task_id"]] = rec
                     if rec["score"] is not None:

@@ -131,6 +131,21 @@ def test_resume_notices_retrained_weights(good_dir, tmp_path):
         run(c, tmp_path / "run", progress=False)
 
 
+def test_records_name_the_code_that_made_them(good_dir, tmp_path, monkeypatch, capsys):
+    import ensemble.runner as runner
+
+    c = cfg(good_dir, "EchoSolver")
+    c["data"]["limit"] = 2
+    run(c, tmp_path, progress=False)
+    digest = runner.code_digest()
+    assert {r["code"] for r in records(tmp_path).values()} == {digest}
+    monkeypatch.setattr(runner, "code_digest", lambda: "edited")
+    del c["data"]["limit"]
+    summary = run(c, tmp_path, progress=False)
+    assert f"came from other code ({digest}; now edited)" in capsys.readouterr().out
+    assert summary["code"] == {digest: 2, "edited": 4}
+
+
 def test_two_workers(good_dir, tmp_path):
     summary = run(cfg(good_dir, "SleepSolver", task_s=1.0, n_jobs=2, bad_ids=["t0", "t3"]),
                   tmp_path, progress=False)  # fmt: skip
