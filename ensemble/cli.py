@@ -65,7 +65,12 @@ def solve_main(cfg: DictConfig) -> dict:
     run_dir = Path(HydraConfig.get().runtime.output_dir)
     plain = OmegaConf.to_container(cfg, resolve=True)
     write_json_atomic(run_dir / "config.json", plain)
-    summary = run(plain, run_dir, progress=bool(cfg.progress))
+    try:
+        summary = run(plain, run_dir, progress=bool(cfg.progress))
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: finished tasks are in {run_dir / 'results.jsonl'}; run the same "
+              f"command with hydra.run.dir={run_dir} to resume", file=sys.stderr)  # fmt: skip
+        raise SystemExit(130) from None
     print(format_summary(summary))
     if cfg.report:
         try:

@@ -14,11 +14,15 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
+import signal
 import statistics
+import sys
+import threading
 import time
 import traceback
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -98,7 +102,19 @@ def _solve(task: Task, solver_cfg: dict, task_s: float, memory_mb: int | None) -
         return {"status": "error", "error": f"{type(e).__name__}: {e}\n{tb}"}
 
 
-def _child(conn, task, solver_cfg, task_s, memory_mb, threads):
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel SIGKILLs this task process when its worker dies, so a stopped run
+    leaves no solver computing on."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the worker died before the line above
+        os._exit(1)
+
+
+def _child(conn, task, solver_cfg, task_s, memory_mb, threads, parent):
+    _die_with_parent(parent)
     _limit_threads(threads)
     conn.send(_solve(task, solver_cfg, task_s, memory_mb))
     conn.close()
@@ -117,7 +133,9 @@ def _solve_isolated(task, solver_cfg, task_s, grace_s, memory_mb, threads) -> di
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
     child = ctx.Process(
-        target=_child, args=(send, task, solver_cfg, task_s, memory_mb, threads), daemon=True
+        target=_child,
+        args=(send, task, solver_cfg, task_s, memory_mb, threads, os.getpid()),
+        daemon=True,
     )
     child.start()
     send.close()
@@ -382,8 +400,10 @@ def _model_digests(d, where: str = "solver") -> dict:
 
 
 def code_digest() -> str:
-    """Identity of the solver code (every .py file of dsl, ttt and ensemble), stamped on each
-    result record so a resumed run shows whether all its tasks ran the same code."""
+    """Identity of the solver code (the syntax tree of every .py file of dsl, ttt and ensemble:
+    comments and formatting do not count), stamped on each result record so a resumed run shows
+    whether all its tasks ran the same code."""
+    import ast
     import hashlib
     import importlib
 
@@ -392,7 +412,7 @@ def code_digest() -> str:
         root = Path(importlib.import_module(pkg).__file__).parent
         for f in sorted(root.rglob("*.py")):
             h.update(f"{pkg}/{f.relative_to(root).as_posix()}\0".encode())
-            h.update(f.read_bytes())
+            h.update(ast.dump(ast.parse(f.read_bytes())).encode())
     return h.hexdigest()[:12]
 
 
@@ -417,6 +437,24 @@ def check_fingerprint(run_dir: Path, cfg: dict, resuming: bool) -> None:
                 "or start this one over with resume=false"
             )
     write_json_atomic(path, mine)
+
+
+@contextmanager
+def _sigterm_interrupts():
+    """A SIGTERM (a scheduler's stop, `kill`) ends the run as Ctrl-C does: joblib stops the
+    workers, their task processes die with them, and every finished result is already on disk."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    old = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
@@ -465,10 +503,13 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
         if todo:
             backend = par.get("backend", "loky")
             client = _register_backend(backend, par)  # noqa: F841 - dask needs it alive
-            with parallel_config(
-                backend=backend,
-                n_jobs=int(par.get("n_jobs", 1)),
-                inner_max_num_threads=limits["threads"] if backend == "loky" else None,
+            with (
+                _sigterm_interrupts(),
+                parallel_config(
+                    backend=backend,
+                    n_jobs=int(par.get("n_jobs", 1)),
+                    inner_max_num_threads=limits["threads"] if backend == "loky" else None,
+                ),
             ):
                 jobs = (
                     delayed(run_task)(t, cfg["solver"], lim)

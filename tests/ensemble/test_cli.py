@@ -109,3 +109,42 @@ def test_sigkill_half_way_then_resume_matches_uninterrupted_run(good_dir, tmp_pa
     a = json.loads((run_dir / "submission.json").read_text())
     b = json.loads((tmp_path / "whole" / "submission.json").read_text())
     assert a == b and len(a) == 16
+
+
+def test_sigterm_stops_the_run_and_its_task_processes(good_dir, tmp_path):
+    import os
+    import signal
+    import time
+
+    import psutil
+
+    marks = tmp_path / "marks"
+    args = [
+        "data=path", f"data.path={good_dir}", "report=false", "parallel.n_jobs=2",
+        "budget.task_s=300", "solver=identity", "solver._target_=tests.ensemble.solvers.SleepSolver",
+        f"+solver.mark_dir={marks}", "+solver.bad_ids=[t0,t1,t2,t3,t4,t5]",
+        f"hydra.run.dir={tmp_path / 'run'}",
+    ]  # fmt: skip
+    root = Path(__file__).resolve().parents[2]
+    code = "from ensemble.cli import solve_main; solve_main()"
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], cwd=root, text=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(marks.glob("*"))) < 2:
+        time.sleep(0.05)
+    sleepers = [int(m.name.split(".")[1]) for m in marks.iterdir()]  # the task processes
+    assert len(sleepers) == 2
+    os.kill(proc.pid, signal.SIGTERM)  # the main process only, as a scheduler would
+    assert proc.wait(timeout=30) == 130
+    assert "to resume" in proc.stderr.read()
+
+    def gone(pid):
+        try:
+            return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return True
+
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not all(gone(p) for p in sleepers):
+        time.sleep(0.1)
+    assert all(gone(p) for p in sleepers)

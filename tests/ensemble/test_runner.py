@@ -162,3 +162,32 @@ def test_total_budget_is_shared_over_the_tasks_left():
     rest = list(gen)
     assert len(rest) == 7 and rest[-1]["task_s"] <= 79  # the last one may take what is left
     assert all(lim["task_s"] == 100.0 for lim in _task_limits(limits, {}, {}, 3))
+
+
+def test_task_process_dies_with_its_worker(good_dir, tmp_path):
+    """A worker killed outright (no chance to clean up) takes its task process with it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import psutil
+
+    marks = tmp_path / "marks"
+    code = (
+        "from ensemble.data import load_tasks; from ensemble.runner import _solve_isolated; "
+        f"t = load_tasks({{'name': 'path', 'path': {str(good_dir)!r}}}).tasks[0]; "
+        "_solve_isolated(t, {'_target_': 'tests.ensemble.solvers.SleepSolver', "
+        f"'mark_dir': {str(marks)!r}, 'bad_ids': [t.id]}}, 300.0, 1.0, None, 1)"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", code])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(marks.glob("*")):
+        time.sleep(0.05)
+    (mark,) = marks.iterdir()
+    child = psutil.Process(int(mark.name.split(".")[1]))
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+    with pytest.raises(psutil.NoSuchProcess):
+        child.wait(timeout=10)  # reaped by init once the kernel's SIGKILL lands
+        child.status()
