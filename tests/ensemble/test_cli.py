@@ -121,7 +121,8 @@ def test_sigterm_stops_the_run_and_its_task_processes(good_dir, tmp_path):
     marks = tmp_path / "marks"
     args = [
         "data=path", f"data.path={good_dir}", "report=false", "parallel.n_jobs=2",
-        "budget.task_s=300", "solver=identity", "solver._target_=tests.ensemble.solvers.SleepSolver",
+        "budget.task_s=300", "solver=identity",
+        "solver._target_=tests.ensemble.solvers.SleepSolver",
         f"+solver.mark_dir={marks}", "+solver.bad_ids=[t0,t1,t2,t3,t4,t5]",
         f"hydra.run.dir={tmp_path / 'run'}",
     ]  # fmt: skip
