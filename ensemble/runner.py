@@ -128,20 +128,38 @@ def _rss_mb(proc: psutil.Process) -> float:
         return 0.0
 
 
+def _fork_child(target, args) -> int:
+    """Fork a task process running `target(*args)`. A bare fork, not multiprocessing: engines
+    such as Dask run tasks in daemonic processes, which multiprocessing forbids to have children."""
+    pid = os.fork()
+    if pid == 0:  # the task process: never return into the worker's code
+        code = 1
+        try:
+            target(*args)
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _exit_status(pid: int, block: bool = False) -> int | None:
+    """The exit code of a finished task process (negative: killed by that signal), reaping it;
+    None while it runs."""
+    try:
+        done, status = os.waitpid(pid, 0 if block else os.WNOHANG)
+    except ChildProcessError:
+        return -signal.SIGKILL
+    return os.waitstatus_to_exitcode(status) if done else None
+
+
 def _solve_isolated(task, solver_cfg, task_s, grace_s, memory_mb, threads) -> dict:
     """Run `_solve` in a forked child under a hard time limit and memory cap."""
-    ctx = mp.get_context("fork")
-    recv, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(
-        target=_child,
-        args=(send, task, solver_cfg, task_s, memory_mb, threads, os.getpid()),
-        daemon=True,
-    )
-    child.start()
+    recv, send = mp.Pipe(duplex=False)
+    pid = _fork_child(_child, (send, task, solver_cfg, task_s, memory_mb, threads, os.getpid()))
     send.close()
     deadline = time.monotonic() + task_s + grace_s
-    watcher = psutil.Process(child.pid)
-    result, peak = None, 0.0
+    watcher = psutil.Process(pid)
+    result, peak, code = None, 0.0, None
     try:
         while True:
             peak = max(peak, _rss_mb(watcher))
@@ -151,7 +169,8 @@ def _solve_isolated(task, solver_cfg, task_s, grace_s, memory_mb, threads) -> di
                 except EOFError:  # died before answering
                     result = None
                 break
-            if not child.is_alive():
+            code = _exit_status(pid)
+            if code is not None:
                 break
             if time.monotonic() > deadline:
                 result = {"status": "timeout", "error": f"no answer within {task_s + grace_s:.1f}s"}
@@ -160,15 +179,17 @@ def _solve_isolated(task, solver_cfg, task_s, grace_s, memory_mb, threads) -> di
                 result = {"status": "oom", "error": f"resident memory over {memory_mb} MB"}
                 break
     finally:
-        if child.is_alive():
-            for p in watcher.children(recursive=True) if watcher.is_running() else []:
-                p.kill()
-            child.kill()
-        child.join(5)
+        if code is None:
+            try:
+                for p in watcher.children(recursive=True):
+                    p.kill()
+                os.kill(pid, signal.SIGKILL)
+            except (psutil.Error, ProcessLookupError):
+                pass  # already gone
+            code = _exit_status(pid, block=True)
         recv.close()
     if result is None:
-        code = child.exitcode
-        why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        why = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
         result = {"status": "error", "error": f"worker process died ({why})"}
     result["peak_rss_mb"] = round(peak, 1) or None  # None: finished before the first sample
     return result
@@ -353,9 +374,15 @@ def _register_backend(name: str, par: dict):
 
         register_ray()
     elif name == "dask":
-        from dask.distributed import Client
+        import logging
 
-        return Client(par.get("address"))  # None starts a local cluster
+        from dask.distributed import Client, LocalCluster
+
+        logging.getLogger("distributed").setLevel(logging.WARNING)  # per-worker INFO floods
+        if par.get("address"):
+            return Client(par["address"])
+        n = int(par.get("n_jobs", -1))  # a local cluster: one single-threaded worker per job
+        return Client(LocalCluster(n_workers=n if n > 0 else None, threads_per_worker=1))
     return None
 
 
@@ -499,10 +526,11 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
     n_all = len(loaded.tasks) + len(loaded.problems)
     bar = _progress(n_all, n_all - len(todo), progress)
     solved = [r["score"] for r in done.values() if r["score"] is not None]
+    client = None
     try:
         if todo:
             backend = par.get("backend", "loky")
-            client = _register_backend(backend, par)  # noqa: F841 - dask needs it alive
+            client = _register_backend(backend, par)  # dask: the client must stay alive
             with (
                 _sigterm_interrupts(),
                 parallel_config(
@@ -529,6 +557,10 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
         log.close()
         if bar is not None:
             bar.close()
+        if client is not None:
+            client.close()
+            if client.cluster is not None:  # a local cluster this run started
+                client.cluster.close()
     return finalize(cfg, run_dir, loaded, done)
 
 

@@ -191,3 +191,14 @@ def test_task_process_dies_with_its_worker(good_dir, tmp_path):
     with pytest.raises(psutil.NoSuchProcess):
         child.wait(timeout=10)  # reaped by init once the kernel's SIGKILL lands
         child.status()
+
+
+def test_dask_backend_runs_isolated_tasks(good_dir, tmp_path):
+    """parallel=dask (a local cluster here): Dask's daemonic workers can still fork task
+    processes, so hangs are killed there too."""
+    pytest.importorskip("distributed")  # in the dev extras; optional for users
+    c = cfg(good_dir, "SleepSolver", task_s=1.0, bad_ids=["t2"])
+    c["parallel"] = {"backend": "dask", "address": None, "n_jobs": 2, "threads_per_worker": 1}
+    summary = run(c, tmp_path, progress=False)
+    assert summary["status_counts"] == {"ok": 5, "timeout": 1, "error": 0, "oom": 0, "invalid": 0}
+    assert records(tmp_path)["t2"]["status"] == "timeout"
