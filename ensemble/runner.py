@@ -426,19 +426,32 @@ def _model_digests(d, where: str = "solver") -> dict:
     return out
 
 
+# The code that decides answers and scores: the solvers' packages and the ensemble modules that
+# combine, score and load (the runner, CLI and reports only carry results).
+_ANSWER_CODE = (
+    "dsl",
+    "ttt",
+    "ensemble.combine",
+    "ensemble.scoring",
+    "ensemble.data",
+    "ensemble.solver",
+)
+
+
 def code_digest() -> str:
-    """Identity of the solver code (the syntax tree of every .py file of dsl, ttt and ensemble:
-    comments and formatting do not count), stamped on each result record so a resumed run shows
-    whether all its tasks ran the same code."""
+    """Identity of the answer-deciding code (syntax trees of `_ANSWER_CODE`: comments and
+    formatting do not count), stamped on each result record so a resumed run shows whether all
+    its tasks ran the same code."""
     import ast
     import hashlib
     import importlib
 
     h = hashlib.sha256()
-    for pkg in ("dsl", "ttt", "ensemble"):
-        root = Path(importlib.import_module(pkg).__file__).parent
-        for f in sorted(root.rglob("*.py")):
-            h.update(f"{pkg}/{f.relative_to(root).as_posix()}\0".encode())
+    for name in _ANSWER_CODE:
+        path = Path(importlib.import_module(name).__file__)
+        files = sorted(path.parent.rglob("*.py")) if path.name == "__init__.py" else [path]
+        for f in files:
+            h.update(f"{name}/{f.relative_to(path.parent).as_posix()}\0".encode())
             h.update(ast.dump(ast.parse(f.read_bytes())).encode())
     return h.hexdigest()[:12]
 
