@@ -11,6 +11,7 @@ solver's own budget checks bound the time.
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing as mp
 import os
@@ -82,6 +83,41 @@ def _candidates_to_json(per_test) -> list[list[dict]]:
     return out
 
 
+# Project modules that only carry results (loaded in every worker, deciding no answer).
+_PLUMBING = frozenset(
+    f"ensemble{m}"
+    for m in ("", ".runner", ".cli", ".report", ".compare", ".ablation", ".submission")
+)
+
+
+def _loaded_code() -> tuple[str, ...]:
+    """This process's loaded modules of dsl, ttt and ensemble that can decide an answer."""
+    return tuple(
+        sorted(
+            n
+            for n in list(sys.modules)
+            if n.split(".")[0] in ("dsl", "ttt", "ensemble") and n not in _PLUMBING
+        )
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def code_digest(modules: tuple[str, ...]) -> str:
+    """Identity of the code a solver ran (syntax trees of these modules: comments and formatting
+    do not count), stamped on each result record, so a resumed run shows whether all its tasks
+    ran the same code; modules a solver never loads (a new tool, the runner) do not count."""
+    import ast
+    import hashlib
+
+    h = hashlib.sha256()
+    for name in modules:
+        path = getattr(sys.modules.get(name), "__file__", None)
+        h.update(f"{name}\0".encode())
+        if path:
+            h.update(ast.dump(ast.parse(Path(path).read_bytes())).encode())
+    return h.hexdigest()[:12]
+
+
 def _solve(task: Task, solver_cfg: dict, task_s: float, memory_mb: int | None) -> dict:
     """Run the solver in this process; returns {"status", "candidates"|"error"}."""
     try:
@@ -91,7 +127,11 @@ def _solve(task: Task, solver_cfg: dict, task_s: float, memory_mb: int | None) -
             raise ValueError(
                 f"solver returned {len(per_test)} lists for {len(task.test_inputs)} test inputs"
             )
-        out = {"status": "ok", "candidates": _candidates_to_json(per_test)}
+        out = {
+            "status": "ok",
+            "candidates": _candidates_to_json(per_test),
+            "modules": _loaded_code(),  # with what the solver imported while solving
+        }
         if getattr(solver, "last_detail", None):  # task-level notes (routing, too long, ...)
             out["solver_detail"] = json.loads(json.dumps(solver.last_detail, default=str))
         return out
@@ -203,16 +243,18 @@ def run_task(task: Task, solver_cfg: dict, limits: dict) -> dict:
         _build_solver(solver_cfg)
     except Exception as e:  # noqa: BLE001 - a broken solver config is recorded, not raised
         out = {"status": "error", "error": f"cannot build solver: {type(e).__name__}: {e}"}
-        return make_record(task, out, time.monotonic() - t0, solver_cfg.get("_target_", "?"))
-    if limits.get("isolation", "fork") == "fork":
-        out = _solve_isolated(
-            *args, float(limits.get("grace_s", 2.0)), limits.get("memory_mb"),
-            int(limits.get("threads", 1)),
-        )  # fmt: skip
     else:
-        _limit_threads(int(limits.get("threads", 1)))
-        out = _solve(*args, limits.get("memory_mb"))
-    return make_record(task, out, time.monotonic() - t0, solver_cfg.get("_target_", "?"))
+        if limits.get("isolation", "fork") == "fork":
+            out = _solve_isolated(
+                *args, float(limits.get("grace_s", 2.0)), limits.get("memory_mb"),
+                int(limits.get("threads", 1)),
+            )  # fmt: skip
+        else:
+            _limit_threads(int(limits.get("threads", 1)))
+            out = _solve(*args, limits.get("memory_mb"))
+    rec = make_record(task, out, time.monotonic() - t0, solver_cfg.get("_target_", "?"))
+    rec["code"] = code_digest(tuple(sorted({*out.get("modules", ()), *_loaded_code()})))
+    return rec
 
 
 def make_record(task: Task, out: dict, time_s: float, solver: str) -> dict:
@@ -336,7 +378,8 @@ def summarize(records: list[dict], meta: dict) -> dict:
         summary["routing"] = routing(scored)
     summary["problems"] = [[r["task_id"], r["error"]] for r in records if r["status"] == "invalid"]
     # tasks per code version (code_digest): more than one key means a resumed run mixed code
-    summary["code"] = dict(Counter(r.get("code", "unrecorded") for r in records))
+    ran = [r for r in records if r["status"] != "invalid"]
+    summary["code"] = dict(Counter(r.get("code", "unrecorded") for r in ran))
     return summary
 
 
@@ -426,36 +469,6 @@ def _model_digests(d, where: str = "solver") -> dict:
     return out
 
 
-# The code that decides answers and scores: the solvers' packages and the ensemble modules that
-# combine, score and load (the runner, CLI and reports only carry results).
-_ANSWER_CODE = (
-    "dsl",
-    "ttt",
-    "ensemble.combine",
-    "ensemble.scoring",
-    "ensemble.data",
-    "ensemble.solver",
-)
-
-
-def code_digest() -> str:
-    """Identity of the answer-deciding code (syntax trees of `_ANSWER_CODE`: comments and
-    formatting do not count), stamped on each result record so a resumed run shows whether all
-    its tasks ran the same code."""
-    import ast
-    import hashlib
-    import importlib
-
-    h = hashlib.sha256()
-    for name in _ANSWER_CODE:
-        path = Path(importlib.import_module(name).__file__)
-        files = sorted(path.parent.rglob("*.py")) if path.name == "__init__.py" else [path]
-        for f in files:
-            h.update(f"{name}/{f.relative_to(path.parent).as_posix()}\0".encode())
-            h.update(ast.dump(ast.parse(f.read_bytes())).encode())
-    return h.hexdigest()[:12]
-
-
 def check_fingerprint(run_dir: Path, cfg: dict, resuming: bool) -> None:
     """Refuse to resume into a run dir whose finished tasks came from another solver config,
     task budget or model weights (the results would be a silent mix); record it otherwise."""
@@ -512,19 +525,11 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
     resume = bool(cfg.get("resume", True))
     done = read_results(results_path) if resume else {}
     check_fingerprint(run_dir, cfg, resuming=bool(done))
-    code = code_digest()
-    older = sorted({r.get("code", "unrecorded") for r in done.values()} - {code})
-    if older:
-        print(
-            f"[resume] finished tasks in {run_dir} came from other code ({', '.join(older)}; "
-            f"now {code}): summary.json counts tasks per code version",
-            flush=True,
-        )
+    codes = {r["code"] for r in done.values() if r.get("code")}
     log = ResultLog(results_path, fresh=not resume)
     for tid, reason in loaded.problems:
         if tid not in done:
             done[tid] = invalid_record(tid, reason, loaded.n_test_of_invalid.get(tid, 1))
-            done[tid]["code"] = code
             log.append(done[tid])
 
     budget, par = cfg["budget"], cfg["parallel"]
@@ -557,7 +562,14 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
                     for t, lim in zip(todo, _task_limits(limits, budget, par, len(todo)))
                 )
                 for rec in Parallel(return_as="generator_unordered")(jobs):
-                    rec["code"] = code
+                    if codes and rec["code"] not in codes:
+                        print(
+                            f"[resume] {run_dir} holds tasks solved by other code "
+                            f"({', '.join(sorted(codes))}; now {rec['code']}): summary.json "
+                            "counts tasks per code version",
+                            flush=True,
+                        )
+                    codes.add(rec["code"])
                     log.append(rec)
                     done[rec["task_id"]] = rec
                     if rec["score"] is not None:

@@ -137,13 +137,33 @@ def test_records_name_the_code_that_made_them(good_dir, tmp_path, monkeypatch, c
     c = cfg(good_dir, "EchoSolver")
     c["data"]["limit"] = 2
     run(c, tmp_path, progress=False)
-    digest = runner.code_digest()
-    assert {r["code"] for r in records(tmp_path).values()} == {digest}
-    monkeypatch.setattr(runner, "code_digest", lambda: "edited")
+    (digest,) = {r["code"] for r in records(tmp_path).values()}
+    assert digest == runner.code_digest(runner._loaded_code())  # the same modules here
+    monkeypatch.setattr(runner, "code_digest", lambda modules: "edited")
     del c["data"]["limit"]
     summary = run(c, tmp_path, progress=False)
-    assert f"came from other code ({digest}; now edited)" in capsys.readouterr().out
+    assert f"other code ({digest}; now edited)" in capsys.readouterr().out
     assert summary["code"] == {digest: 2, "edited": 4}
+
+
+def test_code_digest_ignores_formatting_but_not_logic(tmp_path, monkeypatch):
+    import sys
+
+    from ensemble.runner import code_digest
+
+    mod = tmp_path / "dsl_probe.py"
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def digest(src):
+        mod.write_text(src)
+        sys.modules.pop("dsl_probe", None)
+        __import__("dsl_probe")
+        code_digest.cache_clear()
+        return code_digest(("dsl_probe",))
+
+    a = digest("def f(x):\n    return x + 1\n")
+    assert digest("# a comment\ndef f( x ):\n    return (x + 1)\n") == a
+    assert digest("def f(x):\n    return x + 2\n") != a
 
 
 def test_two_workers(good_dir, tmp_path):
