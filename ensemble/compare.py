@@ -24,6 +24,7 @@ from ensemble.report import (
     _view,
     load_run,
 )
+from ensemble.runner import read_results, summarize
 
 
 def _cmp_card(tid: str, va: TaskView, vb: TaskView, side: str) -> str:
@@ -152,3 +153,64 @@ def write_compare(run_a: Path, run_b: Path, out: Path | None = None) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(_page(title, body), encoding="utf-8")
     return out
+
+
+def paired(run_a: Path, run_b: Path) -> dict:
+    """Both runs on the tasks both have finished and scored (a fair comparison while one is
+    still running): their summaries, and the tasks each scores higher on."""
+    a = read_results(Path(run_a) / "results.jsonl")
+    b = read_results(Path(run_b) / "results.jsonl")
+    common = sorted(
+        t for t in a.keys() & b.keys() if a[t]["score"] is not None and b[t]["score"] is not None
+    )
+    return {
+        "tasks": len(common),
+        "only_in_a": len(a.keys() - b.keys()),
+        "only_in_b": len(b.keys() - a.keys()),
+        "a": summarize([a[t] for t in common], {"run": str(run_a)}),
+        "b": summarize([b[t] for t in common], {"run": str(run_b)}),
+        "a_higher": [t for t in common if a[t]["score"] > b[t]["score"]],
+        "b_higher": [t for t in common if b[t]["score"] > a[t]["score"]],
+    }
+
+
+def format_paired(p: dict) -> str:
+    """`paired` as a few aligned lines for the terminal."""
+    sa, sb = p["a"], p["b"]
+
+    def solved(s: dict) -> str:
+        return f"{s.get('n_solved_outputs', 0)}/{s.get('n_outputs', 0)}"
+
+    def time_s(s: dict) -> str:
+        return f"{s['time_s']['median']:.1f} / {s['time_s']['p90']:.1f} s"
+
+    def memory(s: dict) -> str:
+        m = s["peak_rss_mb"]
+        return f"{m['median']:.0f} / {m['max']:.0f} MB" if m.get("max") else "-"
+
+    def train(s: dict) -> str:
+        t = s.get("ttt_train")
+        return (
+            f"{t['tasks']} tasks, {t['steps_median']:g} steps, {t['tokens_per_s']} tok/s"
+            if t
+            else "-"
+        )
+
+    rows = [
+        ("score (per task)", lambda s: f"{s.get('score', 0.0):.4f}"),
+        ("outputs solved", solved),
+        ("tasks fully solved", lambda s: str(s.get("n_tasks_fully_solved", 0))),
+        ("cell accuracy", lambda s: f"{s.get('cell_accuracy', 0.0):.4f}"),
+        ("time median / p90", time_s),
+        ("peak memory median / max", memory),
+        ("TTT training (median)", train),
+    ]
+    lines = [
+        f"paired on the {p['tasks']} tasks both runs scored "
+        f"(only in A: {p['only_in_a']}, only in B: {p['only_in_b']})",
+        f"{'':26}{'A':>30}  {'B':>30}",
+    ]
+    lines += [f"{label:26}{f(sa):>30}  {f(sb):>30}" for label, f in rows]
+    lines.append(f"A scores higher ({len(p['a_higher'])}): {' '.join(p['a_higher']) or '-'}")
+    lines.append(f"B scores higher ({len(p['b_higher'])}): {' '.join(p['b_higher']) or '-'}")
+    return "\n".join(lines)

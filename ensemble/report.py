@@ -891,8 +891,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"arc-report: {d}: no results.jsonl (is this a run dir?)", file=sys.stderr)
             return 2
     if args.compare:
-        from ensemble.compare import write_compare
+        from ensemble.compare import format_paired, paired, write_compare
 
+        print(format_paired(paired(*args.compare)))
         path = write_compare(args.compare[0], args.compare[1], args.out)
     else:
         path = write_report(args.run_dir, args.out, reload_tasks=not args.no_tasks)

@@ -372,6 +372,9 @@ def summarize(records: list[dict], meta: dict) -> dict:
     cells = [c for r in scored for c in (r.get("cell_accuracy") or [])]
     if cells:  # partial credit: how close the attempts came (exact matches are the score)
         summary["cell_accuracy"] = round(float(np.mean(cells)), 4)
+    train = ttt_training(records)
+    if train:
+        summary["ttt_train"] = train
     summary["by_source"] = by_source(scored)
     summary["ablation"] = ablation(scored)
     if routing(scored):
@@ -381,6 +384,29 @@ def summarize(records: list[dict], meta: dict) -> dict:
     ran = [r for r in records if r["status"] != "invalid"]
     summary["code"] = dict(Counter(r.get("code", "unrecorded") for r in ran))
     return summary
+
+
+def ttt_training(records: list[dict]) -> dict:
+    """Test-time training over a run: tasks trained, steps and seconds per task (median), and
+    training throughput (all tokens over all training seconds). TTT's stats sit in
+    `solver_detail.train`, or under `solver_detail.ttt_detail` for the ensemble."""
+    stats = []
+    for r in records:
+        d = r.get("solver_detail") or {}
+        t = d.get("train") or (d.get("ttt_detail") or {}).get("train")
+        if isinstance(t, dict) and t.get("steps"):
+            stats.append(t)
+    if not stats:
+        return {}
+    seconds = sum(float(t.get("seconds") or 0.0) for t in stats)
+    return {
+        "tasks": len(stats),
+        "steps_median": statistics.median(int(t["steps"]) for t in stats),
+        "seconds_median": round(statistics.median(float(t.get("seconds") or 0) for t in stats), 2),
+        "tokens_per_s": round(sum(int(t.get("tokens") or 0) for t in stats) / seconds, 1)
+        if seconds
+        else None,
+    }
 
 
 def build_submission(records: Iterable[dict]) -> tuple[dict, dict[str, int]]:

@@ -86,6 +86,8 @@ class EnsembleSolver:
                 else self.ttt.solve(task, ttt_budget)
             )
             detail["ttt_s"] = round(budget.elapsed() - detail["dsl_s"], 3)
+            # TTT's own notes: its data, training (loss curve, throughput) and views
+            detail["ttt_detail"] = getattr(self.ttt, "last_detail", None) or {}
         _stamp_ranks(dsl_out, self.dsl.name)
         _stamp_ranks(ttt_out, self.ttt.name)
         combine = STRATEGIES[self.strategy]

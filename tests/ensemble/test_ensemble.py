@@ -99,3 +99,18 @@ def test_ablation_shows_each_solver_combined_and_oracle():
     rec = make_record(task, out, 1.0, "ensemble")
     table = ablation([rec])
     assert table == {"dsl alone": 0.5, "ttt alone": 0.5, "combined": 0.5, "oracle": 1.0}
+
+
+def test_ensemble_keeps_ttt_notes_and_the_run_sums_its_training():
+    from ensemble.runner import ttt_training
+
+    task = Task.from_json("t", make_task())
+    ttt = FixedSolver("ttt", [(B, {})])
+    ttt.last_detail = {"train": {"steps": 10, "tokens": 3000, "seconds": 2.0}}
+    ens = EnsembleSolver(FixedSolver("dsl", [(A, NEAR)]), ttt, route="always")
+    ens.solve(task, Budget(5))
+    plain = {"train": {"steps": 30, "tokens": 9000, "seconds": 4.0}}
+    recs = [{"solver_detail": ens.last_detail}, {"solver_detail": plain}, {"solver_detail": None}]
+    assert ttt_training(recs) == {
+        "tasks": 2, "steps_median": 20.0, "seconds_median": 3.0, "tokens_per_s": 2000.0
+    }  # fmt: skip

@@ -270,6 +270,15 @@ def test_cli_and_compare(tmp_path, eval_tasks, capsys):
     assert 'data-cmp="a"' in page and 'data-cmp="b"' in page
     assert "A scores higher (1)" in page and "B scores higher (1)" in page
     assert "report.html#t-" in page  # links into A's own report
+    text = capsys.readouterr().out  # the paired table on the terminal
+    assert f"paired on the {len(records)} tasks both runs scored" in text
+    assert f"A scores higher (1): {b[0]['task_id']}" in text
+    assert f"B scores higher (1): {b[1]['task_id']}" in text
+    from ensemble.compare import paired
+
+    p = paired(run_a, _write_run(tmp_path / "c", b[1:]))  # a run still going: one task missing
+    assert (p["tasks"], p["only_in_a"], p["only_in_b"]) == (len(records) - 1, 1, 0)
+    assert p["a_higher"] == [] and p["b_higher"] == [b[1]["task_id"]]
     assert main([str(tmp_path / "nowhere")]) == 2
     with pytest.raises(SystemExit):
         main([])
