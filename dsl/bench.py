@@ -78,10 +78,18 @@ def solve_one(task: Task, search: dict, task_s: float) -> dict:
         correct.append(any(np.array_equal(c.grid, expected) for c in top))
     fit = any(c.detail.get("fits_all_demos") for cs in cands for c in cs)
     first = next((c.detail["program"] for cs in cands for c in cs), None)
+    # when the search found the right programs: the budget that would have sufficed
+    found = [
+        c.detail["found_s"]
+        for i, expected in enumerate(task.test_outputs or [])
+        for c in (cands[i][:2] if i < len(cands) else [])
+        if "found_s" in c.detail and np.array_equal(c.grid, expected)
+    ]
     return {
         "task_id": task.id,
         "time_s": round(dt, 3),
         "score": sum(correct) / len(correct) if correct else 0.0,
+        "solved_at_s": max(found) if correct and all(correct) and found else None,
         "has_fit": fit,
         "program": first,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -118,12 +126,21 @@ def run_bench(args: argparse.Namespace) -> None:
         f"score={score:.4f} ({sum(r['score'] for r in rows):.1f}/{len(rows)}) "
         f"tasks_with_fit={len(fits)} of_which_correct={right}\n"
         f"time_s median={statistics.median(times):.2f} p90={np.percentile(times, 90):.2f} "
-        f"max={max(times):.2f} wall={wall:.1f}\npeak_rss_mb={rss:.0f}"
+        f"max={max(times):.2f} wall={wall:.1f}\npeak_rss_mb={rss:.0f}\n"
+        f"fully solved within t seconds of search: {time_to_solve(rows, args.task_s)}"
     )
     if args.out:
         with open(args.out, "w") as f:
             for r in rows:
                 f.write(json.dumps(r) + "\n")
+
+
+def time_to_solve(rows: list[dict], task_s: float) -> str:
+    """How many tasks the search had fully solved by each point of its budget (from the time
+    each right program was found): the curve that says what a smaller share would keep."""
+    at = [r["solved_at_s"] for r in rows if r.get("solved_at_s") is not None]
+    marks = [t for t in (0.5, 1, 2, 3, 5, 8, 12, 20, 30, 60, 120) if t < task_s] + [task_s]
+    return " ".join(f"{t:g}s:{sum(a <= t for a in at)}" for t in marks)
 
 
 # ----- kernel mode -----

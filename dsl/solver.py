@@ -54,6 +54,7 @@ class DSLSolver:
                             "cost": round(fit.cost, 3),
                             "n_fitting": support,
                             "fits_all_demos": True,
+                            "found_s": round(fit.found_s, 3),
                         },
                     )
                 )

@@ -75,6 +75,7 @@ class Fit:
     test_outputs: list[Grid | None]
     fits_all_demos: bool
     accuracy: float = 1.0  # mean cell accuracy on demos (1.0 for fits)
+    found_s: float = 0.0  # seconds into the search when it was found (time-to-solve curves)
 
 
 @dataclass
@@ -228,7 +229,7 @@ class Searcher:
         if key in self.fit_keys:
             return
         self.fit_keys.add(key)
-        self.result.fits.append(Fit(prog, cost, tests, True))
+        self.result.fits.append(Fit(prog, cost, tests, True, found_s=self.budget.elapsed()))
 
     def note_near(self, node: Node) -> None:
         k = self.cfg["near_misses"]
@@ -415,7 +416,7 @@ def _map_back(res: SearchResult, task: Task, table: np.ndarray) -> SearchResult:
         prog = wrap_program(f.program, table)
         tests = run_all(prog, list(task.test_inputs))
         ok = fits_demos(prog, task)
-        fit = Fit(prog, f.cost, tests, ok, f.accuracy if not ok else 1.0)
+        fit = Fit(prog, f.cost, tests, ok, f.accuracy if not ok else 1.0, f.found_s)
         (out.fits if ok else out.near).append(fit)
     return out
 

@@ -49,6 +49,7 @@ def test_finds_known_programs(text):
     for f in res.fits:  # every reported fit re-runs from its text on every demo
         prog = parse(f.program.text())
         assert all(np.array_equal(prog.run(p.input), p.output) for p in task.train)
+        assert 0.0 < f.found_s < 20  # when the search found it
 
 
 def test_finds_local_rule():
@@ -136,3 +137,10 @@ def test_colour_normalisation_maps_back():
     for f in res.fits:
         prog = parse(f.program.text())
         assert all(np.array_equal(prog.run(p.input), p.output) for p in task.train)
+
+
+def test_time_to_solve_curve():
+    from dsl.bench import time_to_solve
+
+    rows = [{"solved_at_s": 0.7}, {"solved_at_s": 4.0}, {"solved_at_s": None}, {}]
+    assert time_to_solve(rows, 6.0) == "0.5s:0 1s:1 2s:1 3s:1 5s:2 6s:2"
