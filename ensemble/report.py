@@ -740,6 +740,10 @@ def _summary_html(run: Run, views: dict[str, TaskView], stats: dict) -> str:
         extra += f"<h3>ablation (summary.json)</h3>{_generic_table(run.summary['ablation'])}"
     if run.summary.get("routing"):
         extra += f"<h3>routing (summary.json)</h3>{_generic_table(run.summary['routing'])}"
+    if run.summary.get("ttt_train"):
+        extra += f"<h3>test-time training</h3>{_generic_table(run.summary['ttt_train'])}"
+    if len(run.summary.get("code") or {}) > 1:  # a resumed run that mixed code versions
+        extra += f"<h3>tasks per code version</h3>{_generic_table(run.summary['code'])}"
     problems = run.summary.get("problems") or []
     if problems:
         items = "".join(f"<li>{escape(_short(p, 200))}</li>" for p in problems[:50])

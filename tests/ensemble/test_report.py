@@ -212,8 +212,13 @@ def test_report_with_tasks(tmp_path, eval_tasks):
     run = _write_run(tmp_path / "run", records)
     summary = json.loads((run / "summary.json").read_text())
     summary["ablation"] = {"dsl only": {"score": 0.25, "n_tasks": 5}, "ttt only": {"score": 0.1}}
+    summary["ttt_train"] = {"tasks": 4, "tokens_per_s": 2345.6}
+    summary["code"] = {"3c81cd1be7eb": 3, "0123456789ab": 2}
     (run / "summary.json").write_text(json.dumps(summary))
     out = write_report(run, tasks=list(eval_tasks.values()))
+    page = out.read_text()
+    assert "test-time training" in page and "2345.6" in page
+    assert "tasks per code version" in page and "0123456789ab" in page
     assert out == run / "report.html"
     page = out.read_text()
     assert page.count('<section class="card"') == 5
