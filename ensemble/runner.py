@@ -39,6 +39,7 @@ from ensemble.submission import FALLBACK, write_json_atomic, write_submission
 STATUSES = ("ok", "timeout", "error", "oom", "invalid")
 _POLL_S = 0.05
 _solver_cache: dict[str, object] = {}
+_seen_modules: set[str] = set()  # every answer-deciding module this worker's tasks loaded
 
 
 def _build_solver(solver_cfg: dict):
@@ -253,7 +254,10 @@ def run_task(task: Task, solver_cfg: dict, limits: dict) -> dict:
             _limit_threads(int(limits.get("threads", 1)))
             out = _solve(*args, limits.get("memory_mb"))
     rec = make_record(task, out, time.monotonic() - t0, solver_cfg.get("_target_", "?"))
-    rec["code"] = code_digest(tuple(sorted({*out.get("modules", ()), *_loaded_code()})))
+    # what task processes imported lazily counts too; remembered, so that a task that timed out
+    # (and reported nothing) gets the same digest as its finished neighbours
+    _seen_modules.update(out.get("modules", ()), _loaded_code())
+    rec["code"] = code_digest(tuple(sorted(_seen_modules)))
     return rec
 
 

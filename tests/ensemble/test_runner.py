@@ -146,6 +146,13 @@ def test_records_name_the_code_that_made_them(good_dir, tmp_path, monkeypatch, c
     assert summary["code"] == {digest: 2, "edited": 4}
 
 
+def test_a_timed_out_task_has_the_code_digest_of_the_others(good_dir, tmp_path):
+    run(cfg(good_dir, "SleepSolver", task_s=1.0, bad_ids=["t3"]), tmp_path, progress=False)
+    recs = records(tmp_path)
+    assert recs["t3"]["status"] == "timeout"
+    assert len({r["code"] for r in recs.values()}) == 1
+
+
 def test_code_digest_ignores_formatting_but_not_logic(tmp_path, monkeypatch):
     import sys
 
