@@ -11,6 +11,8 @@ Modules, in the order data flows through them:
 - train.py    fresh LoRA per task, AdamW + cosine, time-capped; detached without merging
 - infer.py    batched greedy / threshold depth-first decoding under views; product-of-experts score
 - vote.py     hierarchical voting into ranked Candidates
+- discover.py optional test-time RL after supervised TTT: entropic objective, rewards from
+              held-out demos (`ttt.discover.share`, `ttt=discover`)
 - solver.py   TTTSolver (conf/solver/ttt.yaml)
 - pretrain.py pre-training the default model from scratch (arc-pretrain, conf/pretrain.yaml)
 - bench.py    `python -m ttt.bench`: LoRA training and generation throughput

@@ -188,12 +188,15 @@ def greedy_batch(
     guard: GridGuard | None = None,
     shapes: list[tuple[int, int] | None] | None = None,
     positions: GridPositions | None = None,
+    temperature: float = 0.0,
+    generator: torch.Generator | None = None,
 ) -> list[tuple[list[int], float]]:
     """Greedy decoding of several prompts at once (left-padded, one KV cache): per prompt, the new
     tokens (ending with a stop token unless cut by max_new, the deadline or the guard) and their
     logprob. `shapes` (with a guard): a target shape per prompt (or None) that decoding is held
-    to. `positions`: the model's grid position ids (None: plain). On a CPU a batch of 8 views
-    decodes in about the time of 3 single views."""
+    to. `positions`: the model's grid position ids (None: plain). `temperature` > 0 samples each
+    token from the tempered distribution instead (`generator` seeds it; test-time RL). On a CPU
+    a batch of 8 views decodes in about the time of 3 single views."""
     device = next(model.parameters()).device
     b, t = len(prompts), max(len(p) for p in prompts)
     ids = torch.full((b, t), pad_id, dtype=torch.long)
@@ -219,7 +222,11 @@ def greedy_batch(
         if masks is not None:
             kinds = torch.tensor([GridGuard.next_kind(st) for st in states], device=device)
             logp = torch.log_softmax(logp + masks[kinds], -1)  # probabilities among what fits
-        nxt = logp.argmax(-1)  # (B,)
+        if temperature > 0:
+            probs = torch.softmax(logp / temperature, -1)
+            nxt = torch.multinomial(probs, 1, generator=generator)[:, 0]  # (B,)
+        else:
+            nxt = logp.argmax(-1)  # (B,)
         best = logp.gather(1, nxt[:, None])[:, 0]
         for i in torch.nonzero(live).flatten().tolist():
             tokens[i].append(int(nxt[i]))

@@ -15,6 +15,7 @@ import torch
 from dsl.types import Budget, Candidate, Grid, Task
 from ttt.augment import inference_views
 from ttt.data import DataConfig, build_examples
+from ttt.discover import DiscoverConfig, discover
 from ttt.infer import (
     InferConfig,
     answer_budget,
@@ -46,9 +47,10 @@ def _plain(d: Any) -> dict:
 
 class TTTSolver:
     """Config: `model` (ttt.model.ModelConfig fields) and `ttt` (threads, seed, train_fraction,
-    safety_seconds, poe_views, data: DataConfig, infer: InferConfig, and TrainConfig fields at the
-    top level: steps, epochs, batch_size, lr, ..., lora). `ttt.steps=0` skips test-time training
-    and runs the same inference on the base model."""
+    safety_seconds, poe_views, data: DataConfig, infer: InferConfig, discover: DiscoverConfig, and
+    TrainConfig fields at the top level: steps, epochs, batch_size, lr, ..., lora). `ttt.steps=0`
+    skips test-time training and runs the same inference on the base model;
+    `ttt.discover.share` > 0 gives that share of the training time to test-time RL."""
 
     name = "ttt"
 
@@ -64,6 +66,7 @@ class TTTSolver:
         self.poe_views = int(t.pop("poe_views", 0))
         self.data_cfg = DataConfig.from_dict(t.pop("data", None))
         self.infer_cfg = InferConfig.from_dict(t.pop("infer", None))
+        self.discover_cfg = DiscoverConfig.from_dict(t.pop("discover", None))
         unknown = set(t) - _TRAIN_KEYS
         if unknown:
             raise ValueError(f"unknown ttt config keys: {sorted(unknown)}")
@@ -144,15 +147,22 @@ class TTTSolver:
                 if examples and seconds > 0:
                     adapter = attach_adapter(model, self.train_cfg.lora)
                     net = adapter
+                    rl_s = seconds * self.discover_cfg.share  # test-time RL after supervision
+                    positions = positions_for(model, tok, fmt)
                     detail["train"] = train_adapter(
                         adapter,
                         examples,
                         self.train_cfg,
-                        seconds,
+                        seconds - rl_s,
                         rng,
                         tok.pad_token_id,
-                        positions_for(model, tok, fmt),
+                        positions,
                     )
+                    if rl_s > 0:
+                        rl_s = min(rl_s, end - time.monotonic() - reserve)
+                        detail["discover"] = discover(
+                            adapter, tok, task, self.discover_cfg, rl_s, rng, fmt, ctx, positions
+                        )
             out = self._infer(net, tok, task, ctx, fits, end, rng, detail, extra)
         finally:
             if adapter is not None:

@@ -59,7 +59,7 @@ def test_unknown_keys_rejected():
         TTTSolver({"paht": "x"}, {})
 
 
-@pytest.mark.parametrize("ttt", ["cpu", "paper"])
+@pytest.mark.parametrize("ttt", ["cpu", "paper", "discover"])
 def test_configs_compose_and_instantiate(ttt):
     from hydra import compose, initialize_config_dir
     from hydra.utils import instantiate
@@ -74,3 +74,14 @@ def test_configs_compose_and_instantiate(ttt):
     assert solver.model_cfg.path == "assets/default_model"
     if ttt == "paper":
         assert solver.train_cfg.lora.r == 128 and solver.data_cfg.max_examples == 250
+    assert solver.discover_cfg.share == (0.5 if ttt == "discover" else 0.0)
+
+
+def test_discover_phase_runs_after_supervised_training(tiny_grid_model_dir, flip_task):
+    s = _solver(tiny_grid_model_dir, steps=None, epochs=1, discover={"share": 0.5, "group": 4})
+    out = s.solve(flip_task, Budget(20))
+    d = s.last_detail
+    assert out[0] and d["train"]["steps"] >= 1
+    rl = d["discover"]
+    assert rl["groups"] >= 1 and rl["steps"] + rl["flat_groups"] <= rl["groups"]
+    assert rl["seconds"] <= 0.5 * 0.8 * 20 + 1  # its share of the training time
