@@ -67,10 +67,10 @@ def solve_main(cfg: DictConfig) -> dict:
     write_json_atomic(run_dir / "config.json", plain)
     try:
         summary = run(plain, run_dir, progress=bool(cfg.progress))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:  # Ctrl-C, or a SIGTERM (ensemble.runner.Stopped)
         print(f"\ninterrupted: finished tasks are in {run_dir / 'results.jsonl'}; run the same "
               f"command with hydra.run.dir={run_dir} to resume", file=sys.stderr)  # fmt: skip
-        raise SystemExit(130) from None
+        raise SystemExit(128 + getattr(e, "signum", 2)) from None  # 130 Ctrl-C, 143 SIGTERM
     print(format_summary(summary))
     if cfg.report:
         try:

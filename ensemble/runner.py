@@ -11,7 +11,6 @@ solver's own budget checks bound the time.
 
 from __future__ import annotations
 
-import functools
 import json
 import multiprocessing as mp
 import os
@@ -23,7 +22,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +38,6 @@ from ensemble.submission import FALLBACK, write_json_atomic, write_submission
 STATUSES = ("ok", "timeout", "error", "oom", "invalid")
 _POLL_S = 0.05
 _solver_cache: dict[str, object] = {}
-_seen_modules: set[str] = set()  # every answer-deciding module this worker's tasks loaded
 
 
 def _build_solver(solver_cfg: dict):
@@ -84,38 +82,35 @@ def _candidates_to_json(per_test) -> list[list[dict]]:
     return out
 
 
-# Project modules that only carry results (loaded in every worker, deciding no answer).
-_PLUMBING = frozenset(
-    f"ensemble{m}"
-    for m in ("", ".runner", ".cli", ".report", ".compare", ".ablation", ".submission")
-)
+# Modules that only carry results (the run loop, CLI, reports): not part of the code digest.
+_PLUMBING = ("runner", "cli", "report", "compare", "ablation", "submission")
 
 
-def _loaded_code() -> tuple[str, ...]:
-    """This process's loaded modules of dsl, ttt and ensemble that can decide an answer."""
-    return tuple(
-        sorted(
-            n
-            for n in list(sys.modules)
-            if n.split(".")[0] in ("dsl", "ttt", "ensemble") and n not in _PLUMBING
-        )
-    )
-
-
-@functools.lru_cache(maxsize=8)
-def code_digest(modules: tuple[str, ...]) -> str:
-    """Identity of the code a solver ran (syntax trees of these modules: comments and formatting
-    do not count), stamped on each result record, so a resumed run shows whether all its tasks
-    ran the same code; modules a solver never loads (a new tool, the runner) do not count."""
+def code_digest(roots: dict[str, Path] | None = None) -> str:
+    """Identity of the answer-deciding code: the syntax trees (comments and formatting do not
+    count) of every .py file of dsl, ttt and ensemble but its plumbing. Computed once per run and
+    stamped on each result record, so a resumed run shows whether all its tasks ran one code
+    version (run long benchmarks from a pinned checkout: runs/bench/pinned.sh)."""
     import ast
     import hashlib
+    import importlib
 
+    if roots is None:
+        roots = {
+            p: Path(importlib.import_module(p).__file__).parent for p in ("dsl", "ttt", "ensemble")
+        }
     h = hashlib.sha256()
-    for name in modules:
-        path = getattr(sys.modules.get(name), "__file__", None)
-        h.update(f"{name}\0".encode())
-        if path:
-            h.update(ast.dump(ast.parse(Path(path).read_bytes())).encode())
+    for pkg, root in sorted(roots.items()):
+        for f in sorted(root.rglob("*.py")):
+            rel = f.relative_to(root).as_posix()
+            if pkg == "ensemble" and rel.removesuffix(".py") in _PLUMBING:
+                continue
+            data = f.read_bytes()
+            try:
+                data = ast.dump(ast.parse(data)).encode()
+            except (SyntaxError, ValueError):
+                pass  # a file mid-edit: its bytes still identify it
+            h.update(f"{pkg}/{rel}\0".encode() + data)
     return h.hexdigest()[:12]
 
 
@@ -128,11 +123,7 @@ def _solve(task: Task, solver_cfg: dict, task_s: float, memory_mb: int | None) -
             raise ValueError(
                 f"solver returned {len(per_test)} lists for {len(task.test_inputs)} test inputs"
             )
-        out = {
-            "status": "ok",
-            "candidates": _candidates_to_json(per_test),
-            "modules": _loaded_code(),  # with what the solver imported while solving
-        }
+        out = {"status": "ok", "candidates": _candidates_to_json(per_test)}
         if getattr(solver, "last_detail", None):  # task-level notes (routing, too long, ...)
             out["solver_detail"] = json.loads(json.dumps(solver.last_detail, default=str))
         return out
@@ -172,15 +163,43 @@ def _rss_mb(proc: psutil.Process) -> float:
 def _fork_child(target, args) -> int:
     """Fork a task process running `target(*args)`. A bare fork, not multiprocessing: engines
     such as Dask run tasks in daemonic processes, which multiprocessing forbids to have children."""
+    sys.stdout.flush()  # or buffered output would be written twice
+    sys.stderr.flush()
     pid = os.fork()
     if pid == 0:  # the task process: never return into the worker's code
         code = 1
         try:
             target(*args)
             code = 0
+        except BaseException:  # noqa: BLE001 - reported, then the process ends either way
+            traceback.print_exc()
         finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
             os._exit(code)
     return pid
+
+
+def _kill_tree(pid: int, watcher: psutil.Process) -> None:
+    """SIGKILL a task process and whatever it started (its children first, listed while it
+    still lives)."""
+    try:
+        children = watcher.children(recursive=True)
+    except psutil.Error:
+        children = []
+    with suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    for p in children:
+        with suppress(psutil.Error):
+            p.kill()
+
+
+def _reap(pid: int, timeout: float = 10.0) -> int:
+    """Wait (bounded) for a killed task process and return its exit code."""
+    end = time.monotonic() + timeout
+    while (code := _exit_status(pid)) is None and time.monotonic() < end:
+        time.sleep(0.01)
+    return -signal.SIGKILL if code is None else code  # unreaped (stuck in the kernel): killed
 
 
 def _exit_status(pid: int, block: bool = False) -> int | None:
@@ -212,6 +231,9 @@ def _solve_isolated(task, solver_cfg, task_s, grace_s, memory_mb, threads) -> di
                 break
             code = _exit_status(pid)
             if code is not None:
+                if recv.poll(0):  # it answered just before exiting
+                    with suppress(EOFError):
+                        result = recv.recv()
                 break
             if time.monotonic() > deadline:
                 result = {"status": "timeout", "error": f"no answer within {task_s + grace_s:.1f}s"}
@@ -221,13 +243,8 @@ def _solve_isolated(task, solver_cfg, task_s, grace_s, memory_mb, threads) -> di
                 break
     finally:
         if code is None:
-            try:
-                for p in watcher.children(recursive=True):
-                    p.kill()
-                os.kill(pid, signal.SIGKILL)
-            except (psutil.Error, ProcessLookupError):
-                pass  # already gone
-            code = _exit_status(pid, block=True)
+            _kill_tree(pid, watcher)
+            code = _reap(pid)
         recv.close()
     if result is None:
         why = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
@@ -253,12 +270,7 @@ def run_task(task: Task, solver_cfg: dict, limits: dict) -> dict:
         else:
             _limit_threads(int(limits.get("threads", 1)))
             out = _solve(*args, limits.get("memory_mb"))
-    rec = make_record(task, out, time.monotonic() - t0, solver_cfg.get("_target_", "?"))
-    # what task processes imported lazily counts too; remembered, so that a task that timed out
-    # (and reported nothing) gets the same digest as its finished neighbours
-    _seen_modules.update(out.get("modules", ()), _loaded_code())
-    rec["code"] = code_digest(tuple(sorted(_seen_modules)))
-    return rec
+    return make_record(task, out, time.monotonic() - t0, solver_cfg.get("_target_", "?"))
 
 
 def make_record(task: Task, out: dict, time_s: float, solver: str) -> dict:
@@ -440,6 +452,16 @@ def _task_limits(limits: dict, budget: dict, par: dict, n_todo: int):
         yield lim
 
 
+def _n_workers(par: dict, client) -> int:
+    """Tasks that run at once: n_jobs, or for n_jobs <= 0 (all) the cluster's workers or CPUs."""
+    n = int(par.get("n_jobs", 1))
+    if n > 0:
+        return n
+    if client is not None:
+        return max(1, len(client.scheduler_info().get("workers", {})))
+    return os.cpu_count() or 1
+
+
 def _register_backend(name: str, par: dict):
     """Engines beyond one machine: joblib's ray / dask backends need setting up first."""
     if name == "ray":
@@ -454,7 +476,7 @@ def _register_backend(name: str, par: dict):
         logging.getLogger("distributed").setLevel(logging.WARNING)  # per-worker INFO floods
         if par.get("address"):
             return Client(par["address"])
-        n = int(par.get("n_jobs", -1))  # a local cluster: one single-threaded worker per job
+        n = int(par.get("n_jobs", 1))  # a local cluster: one single-threaded worker per job
         return Client(LocalCluster(n_workers=n if n > 0 else None, threads_per_worker=1))
     return None
 
@@ -522,6 +544,14 @@ def check_fingerprint(run_dir: Path, cfg: dict, resuming: bool) -> None:
     write_json_atomic(path, mine)
 
 
+class Stopped(KeyboardInterrupt):
+    """The run was stopped by a signal (`signum`); raised like Ctrl-C so everything unwinds."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"signal {signum}")
+        self.signum = signum
+
+
 @contextmanager
 def _sigterm_interrupts():
     """A SIGTERM (a scheduler's stop, `kill`) ends the run as Ctrl-C does: joblib stops the
@@ -531,7 +561,8 @@ def _sigterm_interrupts():
         return
 
     def interrupt(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
+        signal.signal(signum, signal.SIG_IGN)  # a second one must not break the clean stop
+        raise Stopped(signum)
 
     old = signal.signal(signal.SIGTERM, interrupt)
     try:
@@ -555,7 +586,14 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
     resume = bool(cfg.get("resume", True))
     done = read_results(results_path) if resume else {}
     check_fingerprint(run_dir, cfg, resuming=bool(done))
-    codes = {r["code"] for r in done.values() if r.get("code")}
+    code = code_digest()
+    older = sorted({r.get("code", "unrecorded") for r in done.values()} - {code})
+    if older:
+        print(
+            f"[resume] finished tasks in {run_dir} came from other code ({', '.join(older)}; "
+            f"now {code}): summary.json counts tasks per code version",
+            flush=True,
+        )
     log = ResultLog(results_path, fresh=not resume)
     for tid, reason in loaded.problems:
         if tid not in done:
@@ -579,6 +617,7 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
         if todo:
             backend = par.get("backend", "loky")
             client = _register_backend(backend, par)  # dask: the client must stay alive
+            workers = {"n_jobs": _n_workers(par, client)}  # for sharing budget.total_s
             with (
                 _sigterm_interrupts(),
                 parallel_config(
@@ -589,17 +628,10 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
             ):
                 jobs = (
                     delayed(run_task)(t, cfg["solver"], lim)
-                    for t, lim in zip(todo, _task_limits(limits, budget, par, len(todo)))
+                    for t, lim in zip(todo, _task_limits(limits, budget, workers, len(todo)))
                 )
                 for rec in Parallel(return_as="generator_unordered")(jobs):
-                    if codes and rec["code"] not in codes:
-                        print(
-                            f"[resume] {run_dir} holds tasks solved by other code "
-                            f"({', '.join(sorted(codes))}; now {rec['code']}): summary.json "
-                            "counts tasks per code version",
-                            flush=True,
-                        )
-                    codes.add(rec["code"])
+                    rec["code"] = code
                     log.append(rec)
                     done[rec["task_id"]] = rec
                     if rec["score"] is not None:
@@ -613,9 +645,11 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
         if bar is not None:
             bar.close()
         if client is not None:
-            client.close()
-            if client.cluster is not None:  # a local cluster this run started
-                client.cluster.close()
+            try:
+                client.close()
+            finally:
+                if client.cluster is not None:  # a local cluster this run started
+                    client.cluster.close()
     return finalize(cfg, run_dir, loaded, done)
 
 

@@ -42,8 +42,6 @@ class SleepSolver(_Marked):
     """Sleeps forever on the tasks in bad_ids."""
 
     def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
-        import dsl.search.size  # noqa: F401 - a lazy import, as real solvers do (code digests)
-
         self.mark(task)
         if task.id in self.bad_ids:
             time.sleep(10**6)
