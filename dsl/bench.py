@@ -78,18 +78,24 @@ def solve_one(task: Task, search: dict, task_s: float) -> dict:
         correct.append(any(np.array_equal(c.grid, expected) for c in top))
     fit = any(c.detail.get("fits_all_demos") for cs in cands for c in cs)
     first = next((c.detail["program"] for cs in cands for c in cs), None)
-    # when the search found the right programs: the budget that would have sufficed
+    # the budget that would have sufficed: per test output, when the first right attempt was
+    # found (a near miss has no time: the end of the search); the latest over the outputs
     found = [
-        c.detail["found_s"]
+        min(
+            (
+                c.detail.get("found_s", dt)
+                for c in (cands[i][:2] if i < len(cands) else [])
+                if np.array_equal(c.grid, expected)
+            ),
+            default=None,
+        )
         for i, expected in enumerate(task.test_outputs or [])
-        for c in (cands[i][:2] if i < len(cands) else [])
-        if "found_s" in c.detail and np.array_equal(c.grid, expected)
     ]
     return {
         "task_id": task.id,
         "time_s": round(dt, 3),
         "score": sum(correct) / len(correct) if correct else 0.0,
-        "solved_at_s": max(found) if correct and all(correct) and found else None,
+        "solved_at_s": max(found) if found and None not in found else None,
         "has_fit": fit,
         "program": first,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -160,13 +160,13 @@ def paired(run_a: Path, run_b: Path) -> dict:
     still running): their summaries, and the tasks each scores higher on."""
     a = read_results(Path(run_a) / "results.jsonl")
     b = read_results(Path(run_b) / "results.jsonl")
-    common = sorted(
-        t for t in a.keys() & b.keys() if a[t]["score"] is not None and b[t]["score"] is not None
-    )
+    sa = {t for t, r in a.items() if r["score"] is not None}
+    sb = {t for t, r in b.items() if r["score"] is not None}
+    common = sorted(sa & sb)
     return {
         "tasks": len(common),
-        "only_in_a": len(a.keys() - b.keys()),
-        "only_in_b": len(b.keys() - a.keys()),
+        "only_in_a": len(sa - sb),  # scored in A only (B has not run it, or could not score it)
+        "only_in_b": len(sb - sa),
         "a": summarize([a[t] for t in common], {"run": str(run_a)}),
         "b": summarize([b[t] for t in common], {"run": str(run_b)}),
         "a_higher": [t for t in common if a[t]["score"] > b[t]["score"]],
@@ -190,17 +190,16 @@ def format_paired(p: dict) -> str:
 
     def train(s: dict) -> str:
         t = s.get("ttt_train")
-        return (
-            f"{t['tasks']} tasks, {t['steps_median']:g} steps, {t['tokens_per_s']} tok/s"
-            if t
-            else "-"
-        )
+        if not t:
+            return "-"
+        rate = f", {t['tokens_per_s']:g} tok/s" if t.get("tokens_per_s") else ""
+        return f"{t['tasks']} tasks, {t['steps_median']:g} steps{rate}"
 
     rows = [
         ("score (per task)", lambda s: f"{s.get('score', 0.0):.4f}"),
         ("outputs solved", solved),
         ("tasks fully solved", lambda s: str(s.get("n_tasks_fully_solved", 0))),
-        ("cell accuracy", lambda s: f"{s.get('cell_accuracy', 0.0):.4f}"),
+        ("cell accuracy", lambda s: f"{s['cell_accuracy']:.4f}" if "cell_accuracy" in s else "-"),
         ("time median / p90", time_s),
         ("peak memory median / max", memory),
         ("TTT training (median)", train),

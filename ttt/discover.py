@@ -7,7 +7,10 @@ demo output's shape; each answer's reward is its cell accuracy against the demo'
 The update weights each sample by exp(beta * reward), normalised over the group, so it chases the
 best samples rather than the average; beta is the largest whose weights stay within `kl_bound` of
 uniform (bounded, stable steps). Groups whose rewards are all equal carry no signal and are
-skipped. The adapter, and everything it learned, is discarded with the task.
+skipped; after `patience` of them in a row (the adapter already reproduces the held-out demos,
+which supervised TTT trained on) the phase ends and its time goes to inference. The adapter, and
+everything it learned, is discarded with the task. Not built: re-use of promising states (the
+paper's PUCT rule), and rewards from other sources than held-out demos.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ class DiscoverConfig:
     lr: float = 1e-4
     max_steps: int | None = None
     grad_clip: float = 1.0
+    micro_batch: int = 4  # samples per forward/backward (gradients accumulated over the group)
+    patience: int = 4  # stop after this many groups in a row without signal (all alike)
 
     @classmethod
     def from_dict(cls, d: dict | None) -> DiscoverConfig:
@@ -111,6 +116,7 @@ def discover(
     stats: dict = {"steps": 0, "groups": 0, "flat_groups": 0, "too_long": 0, "rewards": []}
     if seconds <= 0 or cfg.share <= 0:
         return stats
+    rng = rng.spawn(1)[0]  # its own stream: the caller's later draws do not depend on this phase
     problems = leave_one_out(task)
     params = [p for p in peft_model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.lr)
@@ -119,7 +125,14 @@ def discover(
     guard = GridGuard.for_tokenizer(tok, stop)
     pad = tok.pad_token_id if tok.pad_token_id is not None else 0
     gen = torch.Generator(device=device).manual_seed(int(rng.integers(2**31)))
-    while time.monotonic() < deadline and (cfg.max_steps is None or stats["steps"] < cfg.max_steps):
+    flat_run = too_long_run = 0
+    step_s = 0.0  # slowest sample + update so far: no step is started that cannot finish
+    while time.monotonic() + step_s < deadline:
+        if cfg.max_steps is not None and stats["steps"] >= cfg.max_steps:
+            break
+        if flat_run >= cfg.patience or too_long_run >= 4 * len(problems):
+            break  # the adapter already gets these right (or wrong) every time: stop, save time
+        t0 = time.monotonic()
         demos, held = problems[int(rng.integers(len(problems)))]
         view = random_augmentation(rng, len(demos))
         query, target = view.apply_grid(held.input), view.apply_grid(held.output)
@@ -127,9 +140,9 @@ def discover(
         got = fit_prompt(tok, view.apply_pairs(demos), query, fmt, ctx, n_new + 1)
         if got is None:
             stats["too_long"] += 1
-            if stats["too_long"] >= 4 * len(problems):
-                break
+            too_long_run += 1
             continue
+        too_long_run = 0
         prompt = got[0]
         peft_model.eval()
         samples = greedy_batch(
@@ -144,24 +157,30 @@ def discover(
         )
         stats["groups"] += 1
         stats["rewards"].append(round(float(rewards.mean()), 4))
-        weights, _ = entropic_weights(rewards, cfg.kl_bound)
         if np.ptp(rewards) < 1e-12:
             stats["flat_groups"] += 1  # nothing to prefer
+            flat_run += 1
             continue
-        if time.monotonic() >= deadline:
-            break
+        flat_run = 0
+        if time.monotonic() + (time.monotonic() - t0) >= deadline:
+            break  # the update costs about what the sampling did
+        weights, _ = entropic_weights(rewards, cfg.kl_bound)
+        adv = torch.tensor(weights * len(weights) - 1.0, dtype=torch.float32, device=device)
         examples = [
             Example(prompt + list(t), [IGNORE_INDEX] * len(prompt) + list(t)) for t, _ in samples
         ]
-        adv = torch.tensor(weights * len(weights) - 1.0, dtype=torch.float32, device=device)
         peft_model.train()
-        loss = policy_loss(peft_model, collate(examples, pad, device, positions), adv)
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        mb = max(1, cfg.micro_batch)
+        for i in range(0, len(examples), mb):  # memory: a few sequences at a time
+            batch = collate(examples[i : i + mb], pad, device, positions)
+            part = policy_loss(peft_model, batch, adv[i : i + mb])
+            (part * len(examples[i : i + mb]) / len(examples)).backward()
         if cfg.grad_clip:
             torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip)
         opt.step()
         stats["steps"] += 1
+        step_s = max(step_s, time.monotonic() - t0)
     peft_model.eval()
     curve = stats.pop("rewards")
     stats["reward_curve"] = [

@@ -223,7 +223,9 @@ def greedy_batch(
             kinds = torch.tensor([GridGuard.next_kind(st) for st in states], device=device)
             logp = torch.log_softmax(logp + masks[kinds], -1)  # probabilities among what fits
         if temperature > 0:
-            probs = torch.softmax(logp / temperature, -1)
+            # a row with nothing allowed (finished, or a mask that excludes all) samples anything
+            dead = ~torch.isfinite(logp).any(-1, keepdim=True)
+            probs = torch.softmax(torch.where(dead, torch.zeros_like(logp), logp) / temperature, -1)
             nxt = torch.multinomial(probs, 1, generator=generator)[:, 0]  # (B,)
         else:
             nxt = logp.argmax(-1)  # (B,)
