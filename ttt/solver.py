@@ -88,14 +88,17 @@ class TTTSolver:
             model(input_ids=ids.to(next(model.parameters()).device))
         self._rates = measure_rates(model, tok)
 
-    def _inference_seconds(self, model, tok, task: Task, prompts: list) -> float:
+    def _inference_seconds(
+        self, model, tok, task: Task, prompts: list, n_views: int | None = None
+    ) -> float:
         """Expected inference time from this process's measured prefill rate and decode step
-        time: every view prefills about the full prompt and decodes up to the answer budget."""
+        time: every view prefills about the full prompt and decodes up to the answer budget.
+        `prompts`: (ids, demos) or None per test input; `n_views`: default the configured."""
         if self._rates is None:
             self._rates = measure_rates(model, tok)
         prefill_tok_s, step_s = self._rates
         fmt = self.model_cfg.fmt
-        n_views = self.infer_cfg.views
+        n_views = n_views or self.infer_cfg.views
         batch = 1 if self.infer_cfg.sampler == "dfs" else max(1, self.infer_cfg.batch_size)
         per_batch_step = step_s * (1 + 0.33 * (min(batch, n_views) - 1))
         samples = self.infer_cfg.max_samples if self.infer_cfg.sampler == "dfs" else 1
@@ -107,6 +110,15 @@ class TTTSolver:
             total += n_views * len(got[0]) / prefill_tok_s
             total += -(-n_views // batch) * samples * answer * per_batch_step
         return total
+
+    def _views_that_fit(self, model, tok, task: Task, i: int, prompt, seconds: float) -> int:
+        """The most views (up to the configured) whose expected inference fits `seconds`: under
+        a short budget fewer views finish instead of all being cut off unparsed."""
+        n = self.infer_cfg.views
+        one = [prompt if k == i else None for k in range(len(task.test_inputs))]
+        while n > 1 and self._inference_seconds(model, tok, task, one, n) > seconds:
+            n -= 1
+        return n
 
     def solve(
         self, task: Task, budget: Budget, extra: list[list[Grid]] | None = None
@@ -163,14 +175,17 @@ class TTTSolver:
                         detail["discover"] = discover(
                             adapter, tok, task, self.discover_cfg, rl_s, rng, fmt, ctx, positions
                         )
-            out = self._infer(net, tok, task, ctx, fits, end, rng, detail, extra)
+            out = self._infer(net, tok, task, ctx, prompts, end, rng, detail, extra)
         finally:
             if adapter is not None:
                 detach_adapter(adapter)
         return out
 
-    def _infer(self, net, tok, task, ctx, fits, end, rng, detail, extra) -> list[list[Candidate]]:
+    def _infer(
+        self, net, tok, task, ctx, prompts, end, rng, detail, extra
+    ) -> list[list[Candidate]]:
         fmt = self.model_cfg.fmt
+        fits = [p is not None for p in prompts]
         n_test = len(task.test_inputs)
         results: list[list[Candidate]] = []
         detail["infer"] = []
@@ -181,8 +196,11 @@ class TTTSolver:
                 continue
             # split what is left evenly over the remaining test inputs
             deadline = time.monotonic() + (end - time.monotonic()) / (n_test - i)
+            n_views = self._views_that_fit(
+                net, tok, task, i, prompts[i], deadline - time.monotonic()
+            )
             views = inference_views(
-                self.infer_cfg.views,
+                n_views,
                 len(task.train),
                 rng,
                 self.infer_cfg.colours,
