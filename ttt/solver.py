@@ -32,6 +32,9 @@ from ttt.vote import grid_key, to_candidates, vote
 log = logging.getLogger(__name__)
 
 _TRAIN_KEYS = set(TrainConfig.__dataclass_fields__)
+# Inference time estimates come from a 1,024-token cache on a quiet process: real prompts run
+# longer and the CPU may be shared, so plans keep this factor of room.
+_MARGIN = 1.5
 
 
 def _plain(d: Any) -> dict:
@@ -72,7 +75,7 @@ class TTTSolver:
             raise ValueError(f"unknown ttt config keys: {sorted(unknown)}")
         self.train_cfg = TrainConfig.from_dict(t)
         self.last_detail: dict = {}
-        self._rates: tuple[float, float] | None = None
+        self._rates: tuple[float, float, float] | None = None
 
     def _set_threads(self) -> None:
         if self.threads is not None:
@@ -86,7 +89,7 @@ class TTTSolver:
         ids = torch.tensor([[tok.bos_token_id or 0, *tok("0\n")["input_ids"]]])
         with torch.inference_mode():
             model(input_ids=ids.to(next(model.parameters()).device))
-        self._rates = measure_rates(model, tok)
+        self._rates = measure_rates(model, tok, batch=max(1, self.infer_cfg.batch_size))
 
     def _inference_seconds(
         self, model, tok, task: Task, prompts: list, n_views: int | None = None
@@ -95,12 +98,13 @@ class TTTSolver:
         time: every view prefills about the full prompt and decodes up to the answer budget.
         `prompts`: (ids, demos) or None per test input; `n_views`: default the configured."""
         if self._rates is None:
-            self._rates = measure_rates(model, tok)
-        prefill_tok_s, step_s = self._rates
+            self._rates = measure_rates(model, tok, batch=max(1, self.infer_cfg.batch_size))
+        prefill_tok_s, step_1, step_b = self._rates
         fmt = self.model_cfg.fmt
         n_views = n_views or self.infer_cfg.views
         batch = 1 if self.infer_cfg.sampler == "dfs" else max(1, self.infer_cfg.batch_size)
-        per_batch_step = step_s * (1 + 0.33 * (min(batch, n_views) - 1))
+        b = min(batch, n_views)  # decode step cost grows about linearly from 1 to `batch` rows
+        per_batch_step = step_1 + (step_b - step_1) * (b - 1) / max(1, batch - 1)
         samples = self.infer_cfg.max_samples if self.infer_cfg.sampler == "dfs" else 1
         total = 0.0
         for i, got in enumerate(prompts):
@@ -116,7 +120,7 @@ class TTTSolver:
         a short budget fewer views finish instead of all being cut off unparsed."""
         n = self.infer_cfg.views
         one = [prompt if k == i else None for k in range(len(task.test_inputs))]
-        while n > 1 and self._inference_seconds(model, tok, task, one, n) > seconds:
+        while n > 1 and _MARGIN * self._inference_seconds(model, tok, task, one, n) > seconds:
             n -= 1
         return n
 
@@ -153,7 +157,7 @@ class TTTSolver:
                 examples, dstats = build_examples(task, tok, data_cfg, rng, fmt)
                 detail["data"] = dstats
                 left = end - time.monotonic()
-                reserve = 1.25 * self._inference_seconds(model, tok, task, prompts)
+                reserve = _MARGIN * self._inference_seconds(model, tok, task, prompts)
                 seconds = min(left * self.train_fraction, left - reserve)
                 detail["inference_reserve_s"] = round(reserve, 2)
                 if examples and seconds > 0:

@@ -90,9 +90,9 @@ def test_discover_phase_runs_after_supervised_training(tiny_grid_model_dir, flip
 def test_short_budget_runs_fewer_views_not_cut_off_ones(tiny_model_dir, flip_task):
     s = _solver(tiny_model_dir, steps=0, infer={"views": 8, "max_answer_tokens": 40})
     s.warmup()
-    s._rates = (2000.0, 0.1)  # a slow machine: each decode step 0.1 s
-    s.solve(flip_task, Budget(5))  # 11 answer tokens: 8 batched views would take ~4 s of 3
+    s._rates = (2000.0, 0.1, 0.5)  # a slow machine: decode steps of 0.1 s (1 view), 0.5 s (8)
+    s.solve(flip_task, Budget(5))  # 11 answer tokens: 8 batched views would take ~6 s of 3
     assert 1 <= s.last_detail["infer"][0]["views_run"] < 8
-    s._rates = (2000.0, 1e-4)
+    s._rates = (2000.0, 1e-4, 1e-4)
     s.solve(flip_task, Budget(5))
     assert s.last_detail["infer"][0]["views_run"] == 8
