@@ -89,6 +89,14 @@ def write_compare(run_a: Path, run_b: Path, out: Path | None = None) -> Path:
     def row(label: str, fa: str, fb: str) -> str:
         return f'<tr><th>{escape(label)}</th><td class="n">{fa}</td><td class="n">{fb}</td></tr>'
 
+    pair = paired(ra.path, rb.path)  # the fair comparison while one run is still going
+    pair_table = (
+        f"<h3>{escape(paired_title(pair))}</h3>"
+        '<table class="t"><thead><tr><th></th><th class="n">A</th><th class="n">B</th></tr></thead>'
+        f"<tbody>{''.join(row(k, escape(a), escape(b)) for k, a, b in paired_rows(pair))}</tbody>"
+        "</table>"
+    )
+
     table = (
         '<table class="t"><thead><tr><th></th><th class="n">A</th><th class="n">B</th></tr></thead>'
         "<tbody>"
@@ -146,7 +154,7 @@ def write_compare(run_a: Path, run_b: Path, out: Path | None = None) -> Path:
         f"<h1>{escape(title)}</h1><div class='meta'>A = {escape(str(ra.path.resolve()))}<br>"
         f"B = {escape(str(rb.path.resolve()))}</div>"
         f"{_notes_html([f'A: {n}' for n in ra.notes] + [f'B: {n}' for n in rb.notes])}"
-        f'<section id="summary"><div class="panel"><h3>summary</h3>{table}</div>'
+        f'<section id="summary"><div class="panel"><h3>summary</h3>{table}{pair_table}</div>'
         f'<div class="panel" style="flex:1;min-width:400px"><h3>tasks</h3>{lists}</div></section>'
         f'{_filters_html(shown, buttons)}<main id="cards">{cards}</main>'
     )
@@ -174,9 +182,8 @@ def paired(run_a: Path, run_b: Path) -> dict:
     }
 
 
-def format_paired(p: dict) -> str:
-    """`paired` as a few aligned lines for the terminal."""
-    sa, sb = p["a"], p["b"]
+def paired_rows(p: dict) -> list[tuple[str, str, str]]:
+    """`paired`'s figures as (label, run A, run B) strings, for the terminal and the page."""
 
     def solved(s: dict) -> str:
         return f"{s.get('n_solved_outputs', 0)}/{s.get('n_outputs', 0)}"
@@ -204,12 +211,20 @@ def format_paired(p: dict) -> str:
         ("peak memory median / max", memory),
         ("TTT training (median)", train),
     ]
-    lines = [
+    return [(label, f(p["a"]), f(p["b"])) for label, f in rows]
+
+
+def paired_title(p: dict) -> str:
+    return (
         f"paired on the {p['tasks']} tasks both runs scored "
-        f"(only in A: {p['only_in_a']}, only in B: {p['only_in_b']})",
-        f"{'':26}{'A':>30}  {'B':>30}",
-    ]
-    lines += [f"{label:26}{f(sa):>30}  {f(sb):>30}" for label, f in rows]
+        f"(only in A: {p['only_in_a']}, only in B: {p['only_in_b']})"
+    )
+
+
+def format_paired(p: dict) -> str:
+    """`paired` as a few aligned lines for the terminal."""
+    lines = [paired_title(p), f"{'':26}{'A':>30}  {'B':>30}"]
+    lines += [f"{label:26}{a:>30}  {b:>30}" for label, a, b in paired_rows(p)]
     lines.append(f"A scores higher ({len(p['a_higher'])}): {' '.join(p['a_higher']) or '-'}")
     lines.append(f"B scores higher ({len(p['b_higher'])}): {' '.join(p['b_higher']) or '-'}")
     return "\n".join(lines)

@@ -274,6 +274,7 @@ def test_cli_and_compare(tmp_path, eval_tasks, capsys):
     assert f'id="t-{b[0]["task_id"]}"' in page and f'id="t-{b[1]["task_id"]}"' in page
     assert 'data-cmp="a"' in page and 'data-cmp="b"' in page
     assert "A scores higher (1)" in page and "B scores higher (1)" in page
+    assert f"paired on the {len(records)} tasks both runs scored" in page
     assert "report.html#t-" in page  # links into A's own report
     text = capsys.readouterr().out  # the paired table on the terminal
     assert f"paired on the {len(records)} tasks both runs scored" in text
