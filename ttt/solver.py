@@ -89,7 +89,13 @@ class TTTSolver:
         ids = torch.tensor([[tok.bos_token_id or 0, *tok("0\n")["input_ids"]]])
         with torch.inference_mode():
             model(input_ids=ids.to(next(model.parameters()).device))
-        self._rates = measure_rates(model, tok, batch=max(1, self.infer_cfg.batch_size))
+        self._measure(model, tok)
+
+    def _measure(self, model, tok) -> tuple[float, float, float]:
+        """This process's inference speed (measured once: prefill, decode of 1 and of a batch)."""
+        if self._rates is None:
+            self._rates = measure_rates(model, tok, batch=max(1, self.infer_cfg.batch_size))
+        return self._rates
 
     def _inference_seconds(
         self, model, tok, task: Task, prompts: list, n_views: int | None = None
@@ -97,9 +103,7 @@ class TTTSolver:
         """Expected inference time from this process's measured prefill rate and decode step
         time: every view prefills about the full prompt and decodes up to the answer budget.
         `prompts`: (ids, demos) or None per test input; `n_views`: default the configured."""
-        if self._rates is None:
-            self._rates = measure_rates(model, tok, batch=max(1, self.infer_cfg.batch_size))
-        prefill_tok_s, step_1, step_b = self._rates
+        prefill_tok_s, step_1, step_b = self._measure(model, tok)
         fmt = self.model_cfg.fmt
         n_views = n_views or self.infer_cfg.views
         batch = 1 if self.infer_cfg.sampler == "dfs" else max(1, self.infer_cfg.batch_size)
