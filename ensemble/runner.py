@@ -531,6 +531,12 @@ def check_fingerprint(run_dir: Path, cfg: dict, resuming: bool) -> None:
         "weights": _model_digests(cfg["solver"]),
     }
     path = run_dir / "fingerprint.json"
+    if resuming and not path.exists():  # a run dir from before fingerprints were written
+        print(
+            f"[resume] {run_dir} has no fingerprint.json: cannot check that its finished tasks "
+            "came from this configuration",
+            flush=True,
+        )
     if resuming and path.exists():
         theirs = json.loads(path.read_text())
         a, b = _flatten(theirs), _flatten(json.loads(json.dumps(mine)))

@@ -119,6 +119,16 @@ def test_resume_refuses_a_run_dir_from_another_config(good_dir, tmp_path):
     assert run(c, tmp_path, progress=False)["n_tasks_run"] == 6
 
 
+def test_resume_without_fingerprint_says_so(good_dir, tmp_path, capsys):
+    c = cfg(good_dir, "EchoSolver")
+    c["data"]["limit"] = 2
+    run(c, tmp_path, progress=False)
+    (tmp_path / "fingerprint.json").unlink()  # as a run dir from an older version
+    del c["data"]["limit"]
+    assert run(c, tmp_path, progress=False)["n_tasks_run"] == 6
+    assert "no fingerprint.json" in capsys.readouterr().out
+
+
 def test_resume_notices_retrained_weights(good_dir, tmp_path):
     model = tmp_path / "model"
     model.mkdir()
