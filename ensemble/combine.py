@@ -79,6 +79,16 @@ def priority(dsl: Sequence[Candidate], ttt: Sequence[Candidate], **_) -> list[Ca
     return merge_ranked(verified, ttt, near)
 
 
+def dsl_first(dsl: Sequence[Candidate], ttt: Sequence[Candidate], **_) -> list[Candidate]:
+    """Everything the DSL proposes first (verified programs, then its near-misses: programs that
+    reproduce most demo cells), TTT's votes after. For a TTT that is weak evidence, as the small
+    default model is under a CPU share of a task's budget; `priority` is BARC's rule for a
+    strong one."""
+    verified = [c for c in dsl if fits_demos(c)]
+    near = [c for c in dsl if not fits_demos(c)]
+    return merge_ranked(verified, near, ttt)
+
+
 def poe(
     dsl: Sequence[Candidate], ttt: Sequence[Candidate], program_bonus: float = 2.0, **_
 ) -> list[Candidate]:
@@ -102,4 +112,4 @@ def poe(
     return merge_ranked([c for _, c in scored], priority(dsl, own))
 
 
-STRATEGIES = {"priority": priority, "poe": poe}
+STRATEGIES = {"priority": priority, "dsl_first": dsl_first, "poe": poe}

@@ -4,7 +4,7 @@ import pytest
 
 from dsl.types import Budget, Task
 from ensemble.ablation import ablation
-from ensemble.combine import merge_ranked, poe, priority
+from ensemble.combine import dsl_first, merge_ranked, poe, priority
 from ensemble.runner import make_record
 from ensemble.solver import EnsembleSolver
 from tests.conftest import make_task
@@ -29,6 +29,13 @@ def test_priority_puts_verified_programs_first_then_votes_then_near_misses():
     out = priority(dsl, ttt)
     assert grids(out) == [A, B, C]
     assert out[0].source == "dsl" and out[0].detail["sources"] == ["dsl", "ttt"]
+
+
+def test_dsl_first_puts_near_misses_before_votes():
+    dsl = cands(FixedSolver("dsl", [(C, NEAR), (A, FIT)]))
+    ttt = cands(FixedSolver("ttt", [(B, {"votes": 3}), (A, {"votes": 1})]))
+    assert grids(dsl_first(dsl, ttt)) == [A, C, B]
+    assert grids(dsl_first([], ttt)) == [B, A]  # TTT fills what the DSL leaves
 
 
 def test_empty_solvers_and_duplicates():
