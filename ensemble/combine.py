@@ -6,6 +6,7 @@ The multi-solver strategies (priority, product-of-experts) build on `pick_attemp
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import zip_longest
 
 from dsl.types import Candidate, Grid, grid_to_list, is_grid
 
@@ -89,6 +90,16 @@ def dsl_first(dsl: Sequence[Candidate], ttt: Sequence[Candidate], **_) -> list[C
     return merge_ranked(verified, near, ttt)
 
 
+def split(dsl: Sequence[Candidate], ttt: Sequence[Candidate], **_) -> list[Candidate]:
+    """Verified programs first; where they leave attempts free, each solver's own best guess in
+    turn (the DSL's top near-miss, TTT's top vote, ...), so neither solver's confidence has to be
+    calibrated against the other's: the Kaggle habit of one attempt per solver."""
+    verified = [c for c in dsl if fits_demos(c)]
+    near = [c for c in dsl if not fits_demos(c)]
+    alternating = [c for pair in zip_longest(near, ttt) for c in pair if c is not None]
+    return merge_ranked(verified, alternating)
+
+
 def poe(
     dsl: Sequence[Candidate], ttt: Sequence[Candidate], program_bonus: float = 2.0, **_
 ) -> list[Candidate]:
@@ -112,4 +123,4 @@ def poe(
     return merge_ranked([c for _, c in scored], priority(dsl, own))
 
 
-STRATEGIES = {"priority": priority, "dsl_first": dsl_first, "poe": poe}
+STRATEGIES = {"priority": priority, "dsl_first": dsl_first, "split": split, "poe": poe}

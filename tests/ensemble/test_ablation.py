@@ -48,6 +48,7 @@ def test_one_poe_run_replays_priority_and_each_solver_in_its_own_order():
         "oracle": 1.0,
         "priority": 1.0,
         "dsl_first": 1.0,  # verified A, then (no near-miss) TTT's top vote
+        "split": 1.0,
         "poe": 0.0,  # replaying the run's own strategy reproduces its attempts
     }
     order = reselect(rec["candidates"][0], "priority", ("dsl", "ttt"))

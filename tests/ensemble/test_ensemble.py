@@ -4,7 +4,7 @@ import pytest
 
 from dsl.types import Budget, Task
 from ensemble.ablation import ablation
-from ensemble.combine import dsl_first, merge_ranked, poe, priority
+from ensemble.combine import dsl_first, merge_ranked, poe, priority, split
 from ensemble.runner import make_record
 from ensemble.solver import EnsembleSolver
 from tests.conftest import make_task
@@ -36,6 +36,13 @@ def test_dsl_first_puts_near_misses_before_votes():
     ttt = cands(FixedSolver("ttt", [(B, {"votes": 3}), (A, {"votes": 1})]))
     assert grids(dsl_first(dsl, ttt)) == [A, C, B]
     assert grids(dsl_first([], ttt)) == [B, A]  # TTT fills what the DSL leaves
+
+
+def test_split_alternates_near_misses_and_votes_after_verified_programs():
+    dsl = cands(FixedSolver("dsl", [(C, NEAR), (A, FIT), ([[4]], NEAR)]))
+    ttt = cands(FixedSolver("ttt", [(B, {"votes": 3}), (C, {"votes": 1}), ([[5]], {})]))
+    assert grids(split(dsl, ttt)) == [A, C, B, [[4]], [[5]]]  # C twice: kept once
+    assert grids(split([], ttt)) == [B, C, [[5]]]
 
 
 def test_empty_solvers_and_duplicates():
