@@ -463,11 +463,21 @@ def _n_workers(par: dict, client) -> int:
 
 
 def _register_backend(name: str, par: dict):
-    """Engines beyond one machine: joblib's ray / dask backends need setting up first."""
+    """Engines beyond one machine need setting up first: a Ray session (tasks go through Ray's
+    own API, see _dispatch), a Dask client for joblib's dask backend. Returns what the run closes
+    at its end (None if nothing)."""
     if name == "ray":
-        from ray.util.joblib import register_ray
+        import ray
 
-        register_ray()
+        if not ray.is_initialized():  # the shutdown after the run is ours only if this started it
+            n = int(par.get("n_jobs", 1))
+            ray.init(
+                address=par.get("address"),  # null: RAY_ADDRESS if set, else a local instance
+                num_cpus=n if n > 0 and not par.get("address") else None,
+                include_dashboard=False,
+                log_to_driver=False,  # per-worker logs stay in Ray's session dir
+            )
+            return _RayClient(ray)
     elif name == "dask":
         import logging
 
@@ -479,6 +489,60 @@ def _register_backend(name: str, par: dict):
         n = int(par.get("n_jobs", 1))  # a local cluster: one single-threaded worker per job
         return Client(LocalCluster(n_workers=n if n > 0 else None, threads_per_worker=1))
     return None
+
+
+@contextmanager
+def _dispatch(backend: str, par: dict, limits: dict, n_workers: int):
+    """A function from run_task argument tuples to their records, in the order they finish (so
+    each is logged as soon as it exists): joblib's generator, or for Ray (whose joblib backend
+    returns nothing before the last task is done) Ray's own tasks, n_workers in flight."""
+    from joblib import Parallel, delayed, parallel_config
+
+    if backend == "ray":
+        yield lambda args: _ray_unordered(args, n_workers, limits["threads"])
+        return
+    with parallel_config(
+        backend=backend,
+        n_jobs=int(par.get("n_jobs", 1)),
+        inner_max_num_threads=limits["threads"] if backend == "loky" else None,
+    ):
+        yield lambda args: Parallel(return_as="generator_unordered")(
+            delayed(run_task)(*a) for a in args
+        )
+
+
+def _ray_unordered(args: Iterable[tuple], n_workers: int, threads: int):
+    import ray
+
+    remote = ray.remote(num_cpus=threads, max_retries=0)(run_task)
+    args, pending = iter(args), []
+    while True:
+        # at most n_workers submitted at once: a later task's budget.total_s share is set
+        # from the time left when it is submitted
+        pending += [remote.remote(*a) for a in _take(args, n_workers - len(pending))]
+        if not pending:
+            return
+        ready, pending = ray.wait(pending, num_returns=1)
+        yield ray.get(ready[0])
+
+
+def _take(it, n: int) -> list:
+    return [x for _, x in zip(range(max(n, 0)), it)]
+
+
+class _RayClient:
+    """What the run needs of a Ray session started for it: its worker count and shutdown."""
+
+    cluster = None  # nothing beyond the session to close
+
+    def __init__(self, ray):
+        self.ray = ray
+
+    def scheduler_info(self) -> dict:
+        return {"workers": dict.fromkeys(range(int(self.ray.cluster_resources().get("CPU", 1))))}
+
+    def close(self) -> None:
+        self.ray.shutdown()
 
 
 def _flatten(d, prefix: str = "") -> dict:
@@ -580,8 +644,6 @@ def _sigterm_interrupts():
 def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
     """Run every task of `cfg["data"]` with `cfg["solver"]`; write results.jsonl, submission.json
     and summary.json into `run_dir`; return the summary."""
-    from joblib import Parallel, delayed, parallel_config
-
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     loaded: LoadResult = load_tasks(cfg["data"])
@@ -624,19 +686,9 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
             backend = par.get("backend", "loky")
             client = _register_backend(backend, par)  # dask: the client must stay alive
             workers = {"n_jobs": _n_workers(par, client)}  # for sharing budget.total_s
-            with (
-                _sigterm_interrupts(),
-                parallel_config(
-                    backend=backend,
-                    n_jobs=int(par.get("n_jobs", 1)),
-                    inner_max_num_threads=limits["threads"] if backend == "loky" else None,
-                ),
-            ):
-                jobs = (
-                    delayed(run_task)(t, cfg["solver"], lim)
-                    for t, lim in zip(todo, _task_limits(limits, budget, workers, len(todo)))
-                )
-                for rec in Parallel(return_as="generator_unordered")(jobs):
+            args = zip(todo, _task_limits(limits, budget, workers, len(todo)))
+            with _sigterm_interrupts(), _dispatch(backend, par, limits, workers["n_jobs"]) as go:
+                for rec in go((t, cfg["solver"], lim) for t, lim in args):
                     rec["code"] = code
                     log.append(rec)
                     done[rec["task_id"]] = rec

@@ -232,3 +232,15 @@ def test_dask_backend_runs_isolated_tasks(good_dir, tmp_path):
     summary = run(c, tmp_path, progress=False)
     assert summary["status_counts"] == {"ok": 5, "timeout": 1, "error": 0, "oom": 0, "invalid": 0}
     assert records(tmp_path)["t2"]["status"] == "timeout"
+
+
+def test_ray_backend_runs_isolated_tasks(good_dir, tmp_path):
+    """parallel=ray (a local instance the run starts and shuts down): task processes fork from
+    Ray's workers, so hangs are killed there too."""
+    ray = pytest.importorskip("ray")  # optional for users and CI
+    c = cfg(good_dir, "SleepSolver", task_s=1.0, bad_ids=["t2"])
+    c["parallel"] = {"backend": "ray", "address": None, "n_jobs": 2, "threads_per_worker": 1}
+    summary = run(c, tmp_path, progress=False)
+    assert summary["status_counts"] == {"ok": 5, "timeout": 1, "error": 0, "oom": 0, "invalid": 0}
+    assert records(tmp_path)["t2"]["status"] == "timeout"
+    assert not ray.is_initialized()
