@@ -193,12 +193,11 @@ class TTTSolver:
         self, net, tok, task, ctx, prompts, end, rng, detail, extra
     ) -> list[list[Candidate]]:
         fmt = self.model_cfg.fmt
-        fits = [p is not None for p in prompts]
         n_test = len(task.test_inputs)
         results: list[list[Candidate]] = []
         detail["infer"] = []
         for i in range(n_test):
-            if not fits[i]:
+            if prompts[i] is None:  # too long for the context (solve checked that one fits)
                 detail["infer"].append({"status": "too_long"})
                 results.append([])
                 continue
