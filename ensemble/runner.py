@@ -23,6 +23,7 @@ import traceback
 from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager, suppress
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -452,43 +453,52 @@ def _task_limits(limits: dict, budget: dict, par: dict, n_todo: int):
         yield lim
 
 
-def _n_workers(par: dict, client) -> int:
-    """Tasks that run at once: n_jobs, or for n_jobs <= 0 (all) the cluster's workers or CPUs."""
+@contextmanager
+def _engine(name: str, par: dict):
+    """Set up the engine the tasks run on and yield how many run at once (n_jobs, or for
+    n_jobs <= 0 the cluster's workers or this machine's CPUs); close what it started.
+    Ray: a session (joined from `par["address"]` or RAY_ADDRESS, else a local one); Dask: a
+    client for joblib's dask backend, to a scheduler or to a local cluster."""
     n = int(par.get("n_jobs", 1))
-    if n > 0:
-        return n
-    if client is not None:
-        return max(1, len(client.scheduler_info().get("workers", {})))
-    return os.cpu_count() or 1
-
-
-def _register_backend(name: str, par: dict):
-    """Engines beyond one machine need setting up first: a Ray session (tasks go through Ray's
-    own API, see _dispatch), a Dask client for joblib's dask backend. Returns what the run closes
-    at its end (None if nothing)."""
     if name == "ray":
         import ray
 
-        if not ray.is_initialized():  # the shutdown after the run is ours only if this started it
-            n = int(par.get("n_jobs", 1))
+        started = not ray.is_initialized()  # a session someone else opened stays open
+        if started:
             ray.init(
                 address=par.get("address"),  # null: RAY_ADDRESS if set, else a local instance
                 num_cpus=n if n > 0 and not par.get("address") else None,
                 include_dashboard=False,
                 log_to_driver=False,  # per-worker logs stay in Ray's session dir
             )
-            return _RayClient(ray)
+        try:
+            yield n if n > 0 else max(1, int(ray.cluster_resources().get("CPU", 1)))
+        finally:
+            if started:
+                ray.shutdown()
     elif name == "dask":
         import logging
 
         from dask.distributed import Client, LocalCluster
 
         logging.getLogger("distributed").setLevel(logging.WARNING)  # per-worker INFO floods
-        if par.get("address"):
-            return Client(par["address"])
-        n = int(par.get("n_jobs", 1))  # a local cluster: one single-threaded worker per job
-        return Client(LocalCluster(n_workers=n if n > 0 else None, threads_per_worker=1))
-    return None
+        # a local cluster: one single-threaded worker per job
+        cluster = (
+            None
+            if par.get("address")
+            else LocalCluster(n_workers=n if n > 0 else None, threads_per_worker=1)
+        )
+        client = Client(par["address"] if cluster is None else cluster)  # alive for the run
+        try:
+            yield n if n > 0 else max(1, len(client.scheduler_info().get("workers", {})))
+        finally:
+            try:
+                client.close()
+            finally:
+                if cluster is not None:
+                    cluster.close()
+    else:
+        yield n if n > 0 else os.cpu_count() or 1
 
 
 @contextmanager
@@ -519,30 +529,11 @@ def _ray_unordered(args: Iterable[tuple], n_workers: int, threads: int):
     while True:
         # at most n_workers submitted at once: a later task's budget.total_s share is set
         # from the time left when it is submitted
-        pending += [remote.remote(*a) for a in _take(args, n_workers - len(pending))]
+        pending += [remote.remote(*a) for a in islice(args, n_workers - len(pending))]
         if not pending:
             return
         ready, pending = ray.wait(pending, num_returns=1)
         yield ray.get(ready[0])
-
-
-def _take(it, n: int) -> list:
-    return [x for _, x in zip(range(max(n, 0)), it)]
-
-
-class _RayClient:
-    """What the run needs of a Ray session started for it: its worker count and shutdown."""
-
-    cluster = None  # nothing beyond the session to close
-
-    def __init__(self, ray):
-        self.ray = ray
-
-    def scheduler_info(self) -> dict:
-        return {"workers": dict.fromkeys(range(int(self.ray.cluster_resources().get("CPU", 1))))}
-
-    def close(self) -> None:
-        self.ray.shutdown()
 
 
 def _flatten(d, prefix: str = "") -> dict:
@@ -680,34 +671,30 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
     n_all = len(loaded.tasks) + len(loaded.problems)
     bar = _progress(n_all, n_all - len(todo), progress)
     solved = [r["score"] for r in done.values() if r["score"] is not None]
-    client = None
+    backend = par.get("backend", "loky")
     try:
         if todo:
-            backend = par.get("backend", "loky")
-            client = _register_backend(backend, par)  # dask: the client must stay alive
-            workers = {"n_jobs": _n_workers(par, client)}  # for sharing budget.total_s
-            args = zip(todo, _task_limits(limits, budget, workers, len(todo)))
-            with _sigterm_interrupts(), _dispatch(backend, par, limits, workers["n_jobs"]) as go:
-                for rec in go((t, cfg["solver"], lim) for t, lim in args):
-                    rec["code"] = code
-                    log.append(rec)
-                    done[rec["task_id"]] = rec
-                    if rec["score"] is not None:
-                        solved.append(rec["score"])
-                    if bar is not None:
-                        bar.update(1)
-                        if solved:
-                            bar.set_postfix(score=f"{np.mean(solved):.3f}", status=rec["status"])
+            with _engine(backend, par) as n_workers:
+                # the worker count shares budget.total_s
+                lims = _task_limits(limits, budget, {"n_jobs": n_workers}, len(todo))
+                args = ((t, cfg["solver"], lim) for t, lim in zip(todo, lims))
+                with _sigterm_interrupts(), _dispatch(backend, par, limits, n_workers) as go:
+                    for rec in go(args):
+                        rec["code"] = code
+                        log.append(rec)
+                        done[rec["task_id"]] = rec
+                        if rec["score"] is not None:
+                            solved.append(rec["score"])
+                        if bar is not None:
+                            bar.update(1)
+                            if solved:
+                                bar.set_postfix(
+                                    score=f"{np.mean(solved):.3f}", status=rec["status"]
+                                )
     finally:
         log.close()
         if bar is not None:
             bar.close()
-        if client is not None:
-            try:
-                client.close()
-            finally:
-                if client.cluster is not None:  # a local cluster this run started
-                    client.cluster.close()
     return finalize(cfg, run_dir, loaded, done)
 
 
