@@ -10,9 +10,9 @@ from ensemble.combine import STRATEGIES, fits_demos
 class EnsembleSolver:
     """`dsl` and `ttt` are solver objects (built by Hydra from their nested configs).
 
-    The DSL runs first with `dsl_share` of the budget; TTT gets the rest. With `route=adaptive`,
-    a task whose every test input already has a confident verified program skips TTT, and the
-    time goes back to the run (see `confident`).
+    The DSL runs first with `dsl_share` of the budget (all of it where TTT `declines` the
+    task); TTT gets the rest. With `route=adaptive`, a task whose every test input already has a
+    confident verified program skips TTT, and the time goes back to the run (see `confident`).
     """
 
     name = "ensemble"
@@ -60,7 +60,11 @@ class EnsembleSolver:
 
     def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
         n = len(task.test_inputs)
-        dsl_out = self.dsl.solve(task, budget.share(self.dsl_share))
+        # a TTT that can do nothing here (e.g. the task is too long for its context) leaves the
+        # program search the whole budget rather than time it would not use
+        declines = getattr(self.ttt, "declines", None)
+        declined = declines(task) if declines is not None else None
+        dsl_out = self.dsl.solve(task, budget.share(1.0 if declined else self.dsl_share))
         confident = all(self.confident(task, r) for r in dsl_out)
         # names, confidence and bonus let ensemble.ablation replay every strategy and routing
         detail = {
@@ -72,9 +76,12 @@ class EnsembleSolver:
             "ttt": "ran",
         }
         self.last_detail = detail
-        if self.route == "adaptive" and confident:
+        ttt_out: list[list[Candidate]] = [[] for _ in range(n)]
+        if declined:
+            detail["ttt"] = f"declined: {declined}"
+            detail["ttt_s"] = 0.0  # what routing could save here: nothing
+        elif self.route == "adaptive" and confident:
             detail["ttt"] = "skipped: confident program"
-            ttt_out: list[list[Candidate]] = [[] for _ in range(n)]
         else:
             extra = None
             if self.strategy == "poe":

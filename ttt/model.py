@@ -156,8 +156,9 @@ def load_model(cfg: ModelConfig | dict) -> tuple:
     device = pick_device(cfg.device)
     dtype = pick_dtype(cfg.dtype, device)
     key = (str(path), str(device), str(dtype), cfg.trust_remote_code)
-    if key in _CACHE:
-        return _CACHE[key]
+    if key in _CACHE:  # the weights are shared; the context limit is each config's own
+        model, tok = _CACHE[key]
+        return model, tok, cfg.max_length or context_of(model)
     if not (path / "config.json").exists():
         raise FileNotFoundError(
             f"no model at {path} (config.json missing); train one with arc-pretrain or set "
@@ -186,8 +187,8 @@ def load_model(cfg: ModelConfig | dict) -> tuple:
         p.requires_grad_(False)
     ctx = cfg.max_length or context_of(model)
     log.info("loaded %s on %s (%s), context %d", path, device, dtype, ctx)
-    _CACHE[key] = (model, tok, ctx)
-    return _CACHE[key]
+    _CACHE[key] = (model, tok)
+    return model, tok, ctx
 
 
 def end_token_ids(tok, fmt: TextFormat) -> list[int]:

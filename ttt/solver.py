@@ -20,9 +20,11 @@ from ttt.infer import (
     InferConfig,
     answer_budget,
     fit_prompt,
+    hinted_length,
     measure_rates,
     poe_score,
     predict,
+    predicted_shape,
 )
 from ttt.model import ModelConfig, load_model
 from ttt.positions import positions_for
@@ -101,10 +103,9 @@ class TTTSolver:
         self, model, tok, task: Task, prompts: list, n_views: int | None = None
     ) -> float:
         """Expected inference time from this process's measured prefill rate and decode step
-        time: every view prefills about the full prompt and decodes up to the answer budget.
+        time: every view prefills about the full prompt and decodes its answer (`_answer_tokens`).
         `prompts`: (ids, demos) or None per test input; `n_views`: default the configured."""
         prefill_tok_s, step_1, step_b = self._measure(model, tok)
-        fmt = self.model_cfg.fmt
         n_views = n_views or self.infer_cfg.views
         batch = 1 if self.infer_cfg.sampler == "dfs" else max(1, self.infer_cfg.batch_size)
         b = min(batch, n_views)  # decode step cost grows about linearly from 1 to `batch` rows
@@ -114,10 +115,37 @@ class TTTSolver:
         for i, got in enumerate(prompts):
             if got is None:
                 continue
-            answer = min(answer_budget(task, i, fmt), self.infer_cfg.max_answer_tokens)
+            answer = self._answer_tokens(task, i)
             total += n_views * len(got[0]) / prefill_tok_s
             total += -(-n_views // batch) * samples * answer * per_batch_step
         return total
+
+    def _answer_tokens(self, task: Task, i: int) -> int:
+        """Tokens test input `i`'s answer decodes to at most: the shape hint's exact length where
+        `predict` holds decoding to it (a 1x1 answer to a 30x30 input decodes 3 tokens, not
+        930), else room for the largest grid the task shows."""
+        cap = self.infer_cfg.max_answer_tokens
+        target = predicted_shape(task, i) if self.infer_cfg.shape_hint else None
+        if target:
+            return min(cap, hinted_length(target))
+        return min(cap, answer_budget(task, i, self.model_cfg.fmt))
+
+    def _prompts(self, task: Task, tok, ctx: int) -> list:
+        """Per test input: (prompt ids, demos kept) that fit the context with room for the
+        answer, or None."""
+        fmt = self.model_cfg.fmt
+        return [
+            fit_prompt(tok, task.train, q, fmt, ctx, answer_budget(task, i, fmt))
+            for i, q in enumerate(task.test_inputs)
+        ]
+
+    def declines(self, task: Task) -> str | None:
+        """Why this solver can do nothing with the task (no test input fits the model's context),
+        or None: the ensemble then gives the program search the whole budget."""
+        _, tok, ctx = load_model(self.model_cfg)
+        if any(p is not None for p in self._prompts(task, tok, ctx)):
+            return None
+        return f"too long for the model's context ({ctx} tokens)"
 
     def _views_that_fit(self, model, tok, task: Task, i: int, prompt, seconds: float) -> int:
         """The most views (up to the configured) whose expected inference fits `seconds`: under
@@ -141,12 +169,8 @@ class TTTSolver:
         n_test = len(task.test_inputs)
         detail: dict = {"task_id": task.id}
         self.last_detail = detail
-        prompts = [
-            fit_prompt(tok, task.train, q, fmt, ctx, answer_budget(task, i, fmt))
-            for i, q in enumerate(task.test_inputs)
-        ]
-        fits = [p is not None for p in prompts]
-        if not any(fits):
+        prompts = self._prompts(task, tok, ctx)
+        if all(p is None for p in prompts):
             detail["status"] = "too_long"
             log.warning("task %s: too long for the model's context (%d tokens)", task.id, ctx)
             return [[] for _ in range(n_test)]

@@ -120,9 +120,11 @@ class FixedSolver:
     def __init__(self, name: str, answers: list, delay: float = 0.0):
         self.name, self.answers, self.delay = name, answers, delay
         self.calls = 0
+        self.budgets: list[float] = []  # seconds each call was given
 
     def solve(self, task: Task, budget: Budget, extra=None) -> list[list[Candidate]]:
         self.calls += 1
+        self.budgets.append(budget.remaining())
         time.sleep(self.delay)
         self.extra = extra
         return [

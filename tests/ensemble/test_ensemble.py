@@ -84,6 +84,26 @@ def test_adaptive_routing(route, dsl_detail, ttt_runs):
     assert ens.last_detail["ttt"].startswith("ran" if ttt_runs else "skipped")
 
 
+class DecliningSolver(FixedSolver):
+    def declines(self, task):
+        return "too long for the model's context (8 tokens)"
+
+
+@pytest.mark.parametrize("ttt_declines", [False, True])
+def test_declined_task_gives_the_dsl_the_whole_budget(ttt_declines):
+    dsl = FixedSolver("dsl", [(A, NEAR)])
+    ttt = (DecliningSolver if ttt_declines else FixedSolver)("ttt", [(B, {})])
+    ens = EnsembleSolver(dsl, ttt, route="always", dsl_share=0.5)
+    out = ens.solve(Task.from_json("t", make_task()), Budget(10))
+    share = 1.0 if ttt_declines else 0.5
+    assert 10 * share - 1 < dsl.budgets[0] <= 10 * share
+    assert ttt.calls == (0 if ttt_declines else 1)
+    assert sorted(grids(out[0])) == ([A] if ttt_declines else [A, B])
+    if ttt_declines:
+        assert ens.last_detail["ttt"].startswith("declined: too long")
+        assert ens.last_detail["ttt_s"] == 0.0
+
+
 def test_poe_strategy_hands_verified_outputs_to_ttt():
     ttt = FixedSolver("ttt", [(B, {"poe": -1.0})])
     ens = EnsembleSolver(FixedSolver("dsl", [(A, FIT)]), ttt, strategy="poe", route="always")

@@ -48,8 +48,24 @@ def test_too_long_gives_no_candidates(tiny_model_dir):
     big = np.zeros((30, 30), dtype=np.int8)
     task = Task("big", [Pair(big, big)] * 2, [big, np.zeros((1, 1), dtype=np.int8)])
     s = TTTSolver({"path": str(tiny_model_dir), "device": "cpu", "max_length": 512}, SMALL)
+    assert s.declines(task) == "too long for the model's context (512 tokens)"
     out = s.solve(task, Budget(20))
     assert out == [[], []] and s.last_detail["status"] == "too_long"
+
+
+def test_declines_only_what_no_prompt_fits(tiny_model_dir, flip_task):
+    assert _solver(tiny_model_dir).declines(flip_task) is None
+
+
+def test_inference_estimate_decodes_the_hinted_shape(tiny_model_dir):
+    # every demo maps a 9x9 grid to a 1x1 one: the shape hint holds the answer to 3 tokens
+    # (1 cell, 1 newline, the end), not room for a 9x9 grid
+    big, one = np.ones((9, 9), dtype=np.int8), np.ones((1, 1), dtype=np.int8)
+    task = Task("count", [Pair(big, one), Pair(big * 2, one * 2)], [big * 3])
+    s = _solver(tiny_model_dir, infer={"max_answer_tokens": 200})
+    assert s._answer_tokens(task, 0) == 3
+    s.infer_cfg.shape_hint = False
+    assert s._answer_tokens(task, 0) == 9 * 10 + 2
 
 
 def test_unknown_keys_rejected():

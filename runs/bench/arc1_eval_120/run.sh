@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Issue 5 at a budget where test-time training has time to work: 120 s a task (2 workers), the
+# same pinned code as runs/bench/arc1_eval (so its rows compare with the 30 s ones):
+#   1. the ensemble, dsl_share 0.25 (the DSL search exhausts its space within 17.4 s on 90% of
+#      evaluation tasks at 30 s, so 30 s loses it almost nothing), TTT never skipped, so the
+#      ablation replays every strategy, each solver alone and the routing counterfactual;
+#   2. the DSL alone with the whole 120 s (about 30 min: the search ends early).
+# The ensemble takes about 269 x 120 s / 2 = 4.5 h (the 131 tasks too long for the model's context
+# take only the DSL's time). Resumable across sessions.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+here=runs/bench/arc1_eval_120
+pin=$(cat $here/PIN)
+run() { runs/bench/pinned.sh "$pin" experiment=arc1_eval progress=false budget.task_s=120 "$@"; }
+run solver=dsl hydra.run.dir=$here/dsl
+run ensemble.route=always ensemble.dsl_share=0.25 hydra.run.dir=$here/ensemble_always
