@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Issue 5 at a budget where test-time training has time to work: 120 s a task (2 workers), the
-# same pinned code as runs/bench/arc1_eval (so its rows compare with the 30 s ones):
+# Issue 5 at a budget where test-time training has time to work: 120 s a task (2 workers), code
+# pinned in PIN: b6e51e8, after the 30 s runs of runs/bench/arc1_eval (5d87ff2) it adds the DSL
+# taking the whole budget where TTT declines a task, TTT's inference estimate for hinted shapes,
+# and ttt=cpu's train_fraction 0.95. Both rows below run that one version:
 #   1. the ensemble, dsl_share 0.25 (the DSL search exhausts its space within 17.4 s on 90% of
 #      evaluation tasks at 30 s, so 30 s loses it almost nothing), TTT never skipped, so the
 #      ablation replays every strategy, each solver alone and the routing counterfactual;
