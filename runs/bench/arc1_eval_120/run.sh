@@ -3,12 +3,13 @@
 # pinned in PIN: b6e51e8, after the 30 s runs of runs/bench/arc1_eval (5d87ff2) it adds the DSL
 # taking the whole budget where TTT declines a task, TTT's inference estimate for hinted shapes,
 # and ttt=cpu's train_fraction 0.95. Both rows below run that one version:
-#   1. the ensemble, dsl_share 0.25 (the DSL search exhausts its space within 17.4 s on 90% of
-#      evaluation tasks at 30 s, so 30 s loses it almost nothing), TTT never skipped, so the
-#      ablation replays every strategy, each solver alone and the routing counterfactual;
-#   2. the DSL alone with the whole 120 s (about 30 min: the search ends early).
-# The ensemble takes about 269 x 120 s / 2 = 4.5 h (the 131 tasks too long for the model's context
-# take only the DSL's time). Resumable across sessions.
+#   1. the DSL alone with the whole 120 s (about 35 min: the search exhausts its space early,
+#      within 15.7 s on 90% of evaluation tasks at 30 s);
+#   2. the ensemble, dsl_share 0.25 (30 s, so the DSL loses almost nothing to the share), TTT
+#      never skipped, so the ablation replays every strategy, each solver alone and the routing
+#      counterfactual. About 351 x 120 s / 2 = 5.9 h (the 49 tasks TTT declines, too long for
+#      the model's context, take only the DSL's time).
+# Resumable across sessions: rerun this script.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 here=runs/bench/arc1_eval_120
