@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 5 at a budget where test-time training has time to work: 120 s a task (2 workers), code
-# pinned in PIN: b6e51e8, after the 30 s runs of runs/bench/arc1_eval (5d87ff2) it adds the DSL
+# pinned in PIN (the default ensemble is `split` there), after the 30 s runs of runs/bench/arc1_eval (5d87ff2) it adds the DSL
 # taking the whole budget where TTT declines a task, TTT's inference estimate for hinted shapes,
 # and ttt=cpu's train_fraction 0.95. Both rows below run that one version:
 #   1. the DSL alone with the whole 120 s (about 35 min: the search exhausts its space early,
