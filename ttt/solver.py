@@ -120,6 +120,21 @@ class TTTSolver:
             total += -(-n_views // batch) * samples * answer * per_batch_step
         return total
 
+    def _poe_seconds(self, model, tok, task: Task, prompts: list, extra=None) -> float:
+        """Expected time of the product-of-experts reranks `_infer` will run (with `poe_views`,
+        or to score `extra` grids): one forward pass over prompt and answer per candidate and
+        view, at the measured prefill rate."""
+        prefill_tok_s = self._measure(model, tok)[0]
+        n_views = self.poe_views or 8
+        total = 0.0
+        for i, got in enumerate(prompts):
+            n_extra = len(extra[i]) if extra is not None and i < len(extra) else 0
+            if got is None or not (self.poe_views > 0 or n_extra):
+                continue
+            n = self.infer_cfg.max_candidates + n_extra
+            total += n * n_views * (len(got[0]) + self._answer_tokens(task, i)) / prefill_tok_s
+        return total
+
     def _answer_tokens(self, task: Task, i: int) -> int:
         """Tokens test input `i`'s answer decodes to at most: the shape hint's exact length where
         `predict` holds decoding to it (a 1x1 answer to a 30x30 input decodes 3 tokens, not
@@ -185,7 +200,10 @@ class TTTSolver:
                 examples, dstats = build_examples(task, tok, data_cfg, rng, fmt)
                 detail["data"] = dstats
                 left = end - time.monotonic()
-                reserve = _MARGIN * self._inference_seconds(model, tok, task, prompts)
+                reserve = _MARGIN * (
+                    self._inference_seconds(model, tok, task, prompts)
+                    + self._poe_seconds(model, tok, task, prompts, extra)
+                )
                 seconds = min(left * self.train_fraction, left - reserve)
                 detail["inference_reserve_s"] = round(reserve, 2)
                 if examples and seconds > 0:

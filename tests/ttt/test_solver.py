@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from dsl.types import Budget, Candidate, Pair, Task
+from ttt.model import load_model
 from ttt.solver import TTTSolver
 
 CONF = Path(__file__).resolve().parents[2] / "conf"
@@ -112,3 +113,15 @@ def test_short_budget_runs_fewer_views_not_cut_off_ones(tiny_model_dir, flip_tas
     s._rates = (2000.0, 1e-4, 1e-4)
     s.solve(flip_task, Budget(5))
     assert s.last_detail["infer"][0]["views_run"] == 8
+
+
+def test_training_leaves_time_for_the_poe_reranks(tiny_model_dir, flip_task):
+    s = _solver(tiny_model_dir)
+    s.warmup()
+    s._rates = (1000.0, 0.01, 0.02)
+    _, tok, ctx = load_model(s.model_cfg)
+    prompts = s._prompts(flip_task, tok, ctx)
+    assert s._poe_seconds(None, tok, flip_task, prompts) == 0.0  # no rerank planned
+    two = s._poe_seconds(None, tok, flip_task, prompts, extra=[[flip_task.test_inputs[0]] * 2])
+    s.poe_views = 2
+    assert 0.0 < s._poe_seconds(None, tok, flip_task, prompts) < two
