@@ -4,7 +4,7 @@
 # DSL takes the whole budget where TTT declines a task, TTT's inference estimate for hinted
 # shapes and for PoE reranks, ttt=cpu's train_fraction 0.95, `split` as the default strategy. Both
 # rows run it:
-#   1. the DSL alone with the whole 120 s (about 35 min: the search exhausts its space early,
+#   1. the DSL alone with the whole 120 s (about 45 min: the search exhausts its space early,
 #      within 15.7 s on 90% of evaluation tasks at 30 s);
 #   2. the ensemble, dsl_share 0.25 (30 s, so the DSL loses almost nothing to the share), TTT
 #      never skipped, so the ablation replays every strategy, each solver alone and the routing
