@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from tqdm import tqdm
 
 from dsl.types import Budget, Candidate, Grid, Task
 from ttt.augment import inference_views
@@ -87,6 +88,10 @@ class TTTSolver:
         """Load the model (cached per process) and run one tiny forward pass, so a worker pays
         for it once and the tasks it forks start warm."""
         self._set_threads()
+        # peft's unload opens a (disabled) tqdm bar, whose first use creates a multiprocessing
+        # lock: made here once per worker, not in each forked task process, which exits without
+        # releasing it (the run's "leaked semaphore objects" warning at shutdown)
+        tqdm.get_lock()
         model, tok, _ = load_model(self.model_cfg)
         ids = torch.tensor([[tok.bos_token_id or 0, *tok("0\n")["input_ids"]]])
         with torch.inference_mode():

@@ -125,3 +125,21 @@ def test_training_leaves_time_for_the_poe_reranks(tiny_model_dir, flip_task):
     two = s._poe_seconds(None, tok, flip_task, prompts, extra=[[flip_task.test_inputs[0]] * 2])
     s.poe_views = 2
     assert 0.0 < s._poe_seconds(None, tok, flip_task, prompts) < two
+
+
+def test_task_processes_create_no_multiprocessing_lock(tiny_model_dir, flip_task, monkeypatch):
+    # a lock made inside a forked task process leaks (its process exits without releasing it)
+    import multiprocessing.synchronize as ms
+
+    from tqdm import std
+
+    monkeypatch.delattr(std.tqdm, "_lock", raising=False)
+    monkeypatch.delattr(std.TqdmDefaultWriteLock, "mp_lock", raising=False)
+    s = _solver(tiny_model_dir)
+    s.warmup()  # the worker, before it forks tasks
+    made, init = [], ms.SemLock.__init__
+    monkeypatch.setattr(
+        ms.SemLock, "__init__", lambda self, *a, **k: made.append(1) or init(self, *a, **k)
+    )
+    s.solve(flip_task, Budget(10))
+    assert s.last_detail["train"]["steps"] > 0 and made == []
