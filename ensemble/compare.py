@@ -64,8 +64,11 @@ def _cmp_card(tid: str, va: TaskView, vb: TaskView, side: str) -> str:
     return "".join(parts)
 
 
-def write_compare(run_a: Path, run_b: Path, out: Path | None = None) -> Path:
-    """Write a page comparing two runs: which tasks one solves and the other does not."""
+def write_compare(
+    run_a: Path, run_b: Path, out: Path | None = None, pair: dict | None = None
+) -> Path:
+    """Write a page comparing two runs: which tasks one solves and the other does not. `pair`:
+    `paired(run_a, run_b)` where the caller already has it."""
     ra, rb = load_run(Path(run_a)), load_run(Path(run_b))
     if not rb.tasks and ra.tasks:
         rb.tasks = {k: t for k, t in ra.tasks.items() if k in rb.results}
@@ -89,7 +92,7 @@ def write_compare(run_a: Path, run_b: Path, out: Path | None = None) -> Path:
     def row(label: str, fa: str, fb: str) -> str:
         return f'<tr><th>{escape(label)}</th><td class="n">{fa}</td><td class="n">{fb}</td></tr>'
 
-    pair = paired(ra.path, rb.path)  # the fair comparison while one run is still going
+    pair = pair or paired(ra.path, rb.path)  # the fair comparison while one run is still going
     pair_table = (
         f"<h3>{escape(paired_title(pair))}</h3>"
         '<table class="t"><thead><tr><th></th><th class="n">A</th><th class="n">B</th></tr></thead>'

@@ -897,8 +897,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.compare:
         from ensemble.compare import format_paired, paired, write_compare
 
-        print(format_paired(paired(*args.compare)))
-        path = write_compare(args.compare[0], args.compare[1], args.out)
+        pair = paired(*args.compare)
+        print(format_paired(pair))
+        path = write_compare(args.compare[0], args.compare[1], args.out, pair)
     else:
         path = write_report(args.run_dir, args.out, reload_tasks=not args.no_tasks)
     print(path)
