@@ -475,14 +475,16 @@ def poe_score(
     fmt: TextFormat = DEFAULT_FORMAT,
     ctx: int | None = None,
 ) -> float:
-    """Product of experts: the summed log-probability of `grid` (rows and end marker) as the answer
-    to test input `test_index`, over the views (a list, or a count for deterministic default
-    views). Works for a candidate from any source. -inf when a view's prompt plus answer does not
-    fit the context."""
+    """Product of experts: the log-probability of `grid` (rows and end marker) as the answer to
+    test input `test_index`, per answer token and averaged over the views (a list, or a count for
+    deterministic default views): the log of the experts' geometric mean per token, so grids of
+    different sizes, and candidates from any source, compare on one scale (a sum over 8 views of
+    a 10x10 answer runs to hundreds of nats). -inf when a view's prompt plus answer does not fit
+    the context."""
     ctx = ctx or context_of(model)
     device = next(model.parameters()).device
     gp = positions_for(model, tok, fmt)
-    total = 0.0
+    total, n_tokens = 0.0, 0
     for v in _as_views(views, len(task.train)):
         ans = answer_text(v.apply_grid(grid), fmt)
         query = v.apply_grid(task.test_inputs[test_index])
@@ -501,4 +503,5 @@ def poe_score(
         keep = target >= 0
         logp = torch.log_softmax(logits[keep], dim=-1)
         total += float(logp.gather(1, target[keep][:, None]).sum())
-    return total
+        n_tokens += int(keep.sum())
+    return total / max(1, n_tokens)

@@ -109,8 +109,8 @@ def test_poe_score_matches_manual(tiny_model, flip_task):
     with torch.no_grad():
         logits = model(input_ids=torch.tensor([ids_p + ans])).logits[0]
     logp = torch.log_softmax(logits.float(), -1)
-    manual = sum(float(logp[len(ids_p) - 1 + i, t]) for i, t in enumerate(ans))
-    assert got == pytest.approx(manual, rel=1e-4, abs=1e-4)
+    manual = sum(float(logp[len(ids_p) - 1 + i, t]) for i, t in enumerate(ans)) / len(ans)
+    assert got == pytest.approx(manual, rel=1e-4, abs=1e-4)  # per answer token
     two = poe_score(model, tok, flip_task, 0, grid, 2, ctx=ctx)
     assert np.isfinite(two) and two < 0
 
