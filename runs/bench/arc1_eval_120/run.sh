@@ -2,8 +2,8 @@
 # Issue 5 at a budget where test-time training has time to work: 120 s a task (2 workers). The
 # code is the commit in PIN; after the 30 s runs of runs/bench/arc1_eval (5d87ff2) it adds: the
 # DSL takes the whole budget where TTT declines a task, TTT's inference estimate for hinted
-# shapes and for PoE reranks, ttt=cpu's train_fraction 0.95, `split` as the default strategy. Both
-# rows run it:
+# shapes and for PoE reranks, ttt=cpu's train_fraction 0.95, `split` as the default strategy, PoE
+# scores per token. Both rows run it:
 #   1. the DSL alone with the whole 120 s (about 45 min: the search exhausts its space early,
 #      within 15.7 s on 90% of evaluation tasks at 30 s);
 #   2. the ensemble, dsl_share 0.25 (30 s, so the DSL loses almost nothing to the share), TTT
