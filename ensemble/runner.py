@@ -256,13 +256,16 @@ def _solve_isolated(task, solver_cfg, task_s, grace_s, memory_mb, threads) -> di
 
 def run_task(task: Task, solver_cfg: dict, limits: dict) -> dict:
     """Solve one task under its limits and return its result record (see results.jsonl)."""
-    t0 = time.monotonic()
     args = (task, solver_cfg, float(limits["task_s"]))
+    out = None
     try:  # build in the worker, so forked children inherit its imports and cached instance
         _build_solver(solver_cfg)
     except Exception as e:  # noqa: BLE001 - a broken solver config is recorded, not raised
         out = {"status": "error", "error": f"cannot build solver: {type(e).__name__}: {e}"}
-    else:
+    # the task's time starts here: a worker's first task does not carry its warm-up (model
+    # load, JIT), which the budget does not count either
+    t0 = time.monotonic()
+    if out is None:
         if limits.get("isolation", "fork") == "fork":
             out = _solve_isolated(
                 *args, float(limits.get("grace_s", 2.0)), limits.get("memory_mb"),

@@ -38,6 +38,13 @@ class EchoSolver(_Marked):
         return self.answer(task)
 
 
+class SlowStartSolver(EchoSolver):
+    """EchoSolver with a slow warm-up, as a model load or a JIT compile is."""
+
+    def warmup(self) -> None:
+        time.sleep(1.5)
+
+
 class SleepSolver(_Marked):
     """Sleeps forever on the tasks in bad_ids."""
 

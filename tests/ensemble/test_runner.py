@@ -36,6 +36,11 @@ def test_all_outputs_written_and_scored(good_dir, tmp_path):
     assert rec["attempt_sources"][1] == ["test", "fallback"] and rec["correct"] == [True, True]
 
 
+def test_task_time_leaves_out_the_worker_warmup(good_dir, tmp_path):
+    run(cfg(good_dir, "SlowStartSolver"), tmp_path, progress=False)
+    assert max(r["time_s"] for r in records(tmp_path).values()) < 1.0
+
+
 @pytest.mark.parametrize("solver", ["SleepSolver", "CompiledHangSolver"])
 def test_hang_costs_the_task_its_budget_not_the_run(good_dir, tmp_path, solver):
     t0 = time.monotonic()
