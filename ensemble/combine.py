@@ -119,8 +119,15 @@ def poe(
             c = owner  # an extra grid is the DSL's answer: keep its source and program
         scored.append((c.detail["poe"] + bonus, c))
     scored.sort(key=lambda sc: -sc[0])
+    ranked = [c for _, c in scored]
+    # a verified output TTT had no time to score keeps its place ahead of everything unverified
+    have = {grid_key(c.grid) for c in ranked}
+    unscored = [c for c in dsl if fits_demos(c) and grid_key(c.grid) not in have]
+    verified = {grid_key(c.grid) for c in dsl if fits_demos(c)}
+    k = next((j for j, c in enumerate(ranked) if grid_key(c.grid) not in verified), len(ranked))
+    ranked[k:k] = unscored
     own = [c for c in ttt if not c.detail.get("extra")]  # scored-only grids are not TTT's votes
-    return merge_ranked([c for _, c in scored], priority(dsl, own))
+    return merge_ranked(ranked, priority(dsl, own))
 
 
 STRATEGIES = {"priority": priority, "dsl_first": dsl_first, "split": split, "poe": poe}

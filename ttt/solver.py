@@ -285,7 +285,9 @@ class TTTSolver:
                 seen.add(grid_key(g))
                 cands.append(Candidate(g, 0.0, self.name, {"votes": 0, "views": 0, "extra": True}))
         n_views = self.poe_views or 8
-        for c in cands:
+        # the grids the caller asked about first: under the deadline they are what it needs
+        wanted = {grid_key(np.asarray(g, dtype=np.int8)) for g in extra_i}
+        for c in sorted(cands, key=lambda c: grid_key(c.grid) not in wanted):
             if c.detail.get("poe") is not None:  # scored by an earlier rerank
                 continue
             if time.monotonic() >= end:

@@ -62,6 +62,13 @@ def test_poe_ranks_by_log_probability_with_program_bonus():
     assert grids(poe(dsl, ttt, program_bonus=0.0)) == [B, A, C]
 
 
+def test_poe_keeps_an_unscored_verified_output_ahead_of_votes():
+    # TTT ran out of time before scoring the DSL's verified A: A still precedes TTT's votes
+    dsl = cands(FixedSolver("dsl", [(A, FIT), (C, NEAR)]))
+    ttt = cands(FixedSolver("ttt", [(B, {"poe": -0.1})]))
+    assert grids(poe(dsl, ttt)) == [A, B, C]
+
+
 @pytest.mark.parametrize(
     "route, dsl_detail, ttt_runs",
     [
