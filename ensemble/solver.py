@@ -10,8 +10,9 @@ from ensemble.combine import STRATEGIES, fits_demos
 class EnsembleSolver:
     """`dsl` and `ttt` are solver objects (built by Hydra from their nested configs).
 
-    The DSL runs first with `dsl_share` of the budget (all of it where TTT `declines` the
-    task); TTT gets the rest. With `route=adaptive`, a task whose every test input already has a
+    The DSL runs first with `dsl_share` of the budget, at most `dsl_max_s` seconds (all of it
+    where TTT `declines` the task); TTT gets the rest, so the time a search that exhausts its
+    space early leaves is TTT's. With `route=adaptive`, a task whose every test input already has a
     confident verified program skips TTT, and the time goes back to the run (see `confident`).
     """
 
@@ -24,6 +25,7 @@ class EnsembleSolver:
         strategy: str = "priority",
         route: str = "adaptive",
         dsl_share: float = 0.3,
+        dsl_max_s: float | None = None,
         confident: dict | None = None,
         program_bonus: float = 2.0,
     ):
@@ -33,6 +35,7 @@ class EnsembleSolver:
             raise ValueError(f"ensemble route {route!r}: choose always or adaptive")
         self.dsl, self.ttt = dsl, ttt
         self.strategy, self.route, self.dsl_share = strategy, route, float(dsl_share)
+        self.dsl_max_s = None if dsl_max_s is None else float(dsl_max_s)
         self.confident_cfg = {
             "min_support": 2,
             "max_cost": 4.0,
@@ -64,7 +67,10 @@ class EnsembleSolver:
         # program search the whole budget rather than time it would not use
         declines = getattr(self.ttt, "declines", None)
         declined = declines(task) if declines is not None else None
-        dsl_out = self.dsl.solve(task, budget.share(1.0 if declined else self.dsl_share))
+        dsl_budget = budget.share(1.0 if declined else self.dsl_share)
+        if self.dsl_max_s is not None and not declined:
+            dsl_budget.seconds = min(dsl_budget.seconds, self.dsl_max_s)
+        dsl_out = self.dsl.solve(task, dsl_budget)
         confident = all(self.confident(task, r) for r in dsl_out)
         # names, confidence and bonus let ensemble.ablation replay every strategy and routing
         detail = {

@@ -111,6 +111,19 @@ def test_declined_task_gives_the_dsl_the_whole_budget(ttt_declines):
         assert ens.last_detail["ttt_s"] == 0.0
 
 
+@pytest.mark.parametrize("ttt_declines", [False, True])
+def test_dsl_max_s_caps_the_dsl_share_unless_ttt_declines(ttt_declines):
+    dsl = FixedSolver("dsl", [(A, NEAR)])
+    ttt = (DecliningSolver if ttt_declines else FixedSolver)("ttt", [(B, {})])
+    ens = EnsembleSolver(dsl, ttt, route="always", dsl_share=0.9, dsl_max_s=2)
+    ens.solve(Task.from_json("t", make_task()), Budget(10))
+    if ttt_declines:
+        assert dsl.budgets[0] > 9
+    else:
+        assert 1 < dsl.budgets[0] <= 2
+        assert ttt.budgets[0] > 7  # what the cap (and a DSL that returns at once) leaves
+
+
 def test_poe_strategy_hands_verified_outputs_to_ttt():
     ttt = FixedSolver("ttt", [(B, {"poe": -1.0})])
     ens = EnsembleSolver(FixedSolver("dsl", [(A, FIT)]), ttt, strategy="poe", route="always")
