@@ -30,10 +30,16 @@ def pick_top(ranked: list[dict], n: int = 2) -> list[dict]:
     return out
 
 
+def proposers(c: dict) -> set[str]:
+    """Every solver that proposed a candidate (a grid both proposed is kept once, under one
+    source)."""
+    return {c["source"], *c.get("detail", {}).get("sources", ())}
+
+
 def own_ranked(ranked: list[dict], source: str) -> list[dict]:
     """A solver's own candidates in its own order: by `detail["ranks"][source]` where the ensemble
     recorded it, else in the run's order."""
-    own = [c for c in ranked if c["source"] == source or source in c["detail"].get("sources", ())]
+    own = [c for c in ranked if source in proposers(c)]
     last = len(ranked)  # unranked ones keep the run's order after the ranked (sort is stable)
     own.sort(key=lambda c: c["detail"].get("ranks", {}).get(source, last))
     return own
@@ -91,10 +97,8 @@ def ablation(records: list[dict]) -> dict:
     the same candidates (ensemble runs only; `poe` only where PoE scores were computed), and the
     oracle (any candidate right), so the loss from selection is visible. A solver skipped by
     routing counts as having answered nothing there."""
-    sources = sorted(
-        {s for r in records for ranked in r["candidates"] for c in ranked
-         for s in [c["source"], *c["detail"].get("sources", ())]}
-    )  # fmt: skip
+    sources = sorted({s for r in records for ranked in r["candidates"] for c in ranked
+                      for s in proposers(c)})  # fmt: skip
     per: dict[str, list[list[bool]]] = {f"{s} alone": [] for s in sources}
     per["combined"], per["oracle"] = [], []
     replay = [r for r in records if _solvers(r)]
@@ -154,8 +158,8 @@ def by_source(records: list[dict]) -> dict:
     out: dict[str, dict] = {}
     for r in records:
         for i, ranked in enumerate(r["candidates"]):
-            truth_hit = {c["source"] for c in ranked if c.get("correct")}
-            for src in {c["source"] for c in ranked}:
+            truth_hit = {s for c in ranked if c.get("correct") for s in proposers(c)}
+            for src in {s for c in ranked for s in proposers(c)}:
                 s = out.setdefault(src, {"outputs_with_candidates": 0, "attempts_correct": 0,
                                          "oracle_correct": 0})  # fmt: skip
                 s["outputs_with_candidates"] += 1
@@ -168,4 +172,5 @@ def by_source(records: list[dict]) -> dict:
                 ):
                     out[src]["attempts_correct"] += 1
                     break
-    return out
+    # sorted: set order varies with string hashing, and summary.json should not
+    return dict(sorted(out.items()))

@@ -1,7 +1,7 @@
 """Replaying strategies and routing from one run's saved candidates (ensemble.ablation)."""
 
 from dsl.types import Budget, Task
-from ensemble.ablation import ablation, reselect, routing
+from ensemble.ablation import ablation, by_source, reselect, routing
 from ensemble.combine import merge_ranked
 from ensemble.runner import _candidates_to_json, make_record
 from ensemble.solver import EnsembleSolver
@@ -117,3 +117,26 @@ def test_summary_text_shows_ablation_and_routing():
         }
     )
     assert "oracle 1.0000" in text and "score_lost_if_adaptive 0.25" in text
+
+
+def test_by_source_counts_attempts_and_oracle_per_solver_in_name_order():
+    task = Task.from_json("t", make_task())
+    truth = task.test_outputs[0].tolist()
+    # priority: the DSL's verified A takes attempt 1, TTT's vote for the truth attempt 2; the DSL
+    # had the truth too, ranked third (merged into TTT's copy), so it is right in the oracle only
+    dsl = FixedSolver("dsl", [(A, FIT), (B, {}), (truth, {})])
+    ttt = FixedSolver("ttt", [(truth, {})])
+    rec = _run(EnsembleSolver(dsl, ttt, strategy="priority", route="always"), task)
+    assert rec["correct"] == [True]
+    counts = by_source([rec])
+    assert list(counts) == ["dsl", "ttt"]
+    assert counts["dsl"] == {
+        "outputs_with_candidates": 1,
+        "attempts_correct": 0,
+        "oracle_correct": 1,
+    }
+    assert counts["ttt"] == {
+        "outputs_with_candidates": 1,
+        "attempts_correct": 1,
+        "oracle_correct": 1,
+    }
