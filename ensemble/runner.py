@@ -30,11 +30,19 @@ import numpy as np
 import psutil
 
 from dsl.types import Budget, Task, grid_to_list
+from ensemble import runlock
 from ensemble.ablation import ablation, by_source, routing
+from ensemble.checks import UsageError, check_config
 from ensemble.combine import pick_attempts
 from ensemble.data import LoadResult, describe, load_tasks
 from ensemble.scoring import aggregate, cell_accuracy, grids_equal
-from ensemble.submission import FALLBACK, write_json_atomic, write_submission
+from ensemble.submission import (
+    FALLBACK,
+    SubmissionError,
+    validate,
+    write_json_atomic,
+    write_submission,
+)
 
 STATUSES = ("ok", "timeout", "error", "oom", "invalid")
 _POLL_S = 0.05
@@ -328,18 +336,67 @@ def invalid_record(task_id: str, reason: str, n_test: int) -> dict:
     }
 
 
-def read_results(path: Path) -> dict[str, dict]:
-    """Finished records by task id; a torn last line (killed mid-write) is ignored."""
+# Fields every result record has (a line without them is not a record this code wrote).
+REQUIRED = ("task_id", "status", "n_test", "attempts", "candidates", "correct", "score", "time_s")
+_JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number",
+               bool: "boolean", type(None): "null"}  # fmt: skip
+
+
+def record_problem(rec) -> str | None:
+    """Why a parsed results.jsonl line is not a usable result record, or None: it must have every
+    REQUIRED field, give a valid submission entry and summarize without error."""
+    if not isinstance(rec, dict):
+        return f"not a result record (a JSON {_JSON_TYPES.get(type(rec), type(rec).__name__)})"
+    missing = [k for k in REQUIRED if k not in rec]
+    if missing:
+        return f"not a result record (no {', '.join(missing)})"
+    if not isinstance(rec["task_id"], str) or not rec["task_id"]:
+        return f"task_id {rec['task_id']!r} is not a task id"
+    if rec["status"] not in STATUSES:
+        return f"task {rec['task_id']}: unknown status {rec['status']!r}"
+    n = rec["n_test"]
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        return f"task {rec['task_id']}: n_test {n!r} is not a count"
+    cands = rec["candidates"]
+    if (
+        not isinstance(cands, list)
+        or len(cands) != n
+        or not all(isinstance(c, list) for c in cands)
+    ):
+        return f"task {rec['task_id']}: candidates do not match its {n} test input(s)"
+    try:
+        validate(*build_submission([rec]))
+        summarize([rec], {})
+    except SubmissionError as e:
+        return f"bad attempts: {e}"
+    except Exception as e:  # noqa: BLE001 - any field the summary cannot read makes it unusable
+        return f"task {rec['task_id']}: unreadable fields ({type(e).__name__}: {e})"
+    return None
+
+
+def read_results(path: Path, problems: list[str] | None = None) -> dict[str, dict]:
+    """Finished records by task id (the last good one of each task). A line that is not a
+    usable record (torn by a kill mid-write, not UTF-8, not JSON, not an object, missing
+    fields) is skipped and, with `problems`, described there by its line number."""
     done: dict[str, dict] = {}
     if not path.exists():
         return done
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
+    with open(path, "rb") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
                 continue
-            done[rec["task_id"]] = rec
+            try:
+                rec = json.loads(line.decode("utf-8"))
+            except UnicodeDecodeError:
+                why = "not UTF-8 text"
+            except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
+                why = "not JSON (torn by a kill mid-write?)"
+            else:
+                why = record_problem(rec)
+            if why is None:
+                done[rec["task_id"]] = rec
+            elif problems is not None:
+                problems.append(f"{path.name} line {n}: {why}")
     return done
 
 
@@ -595,12 +652,18 @@ def check_fingerprint(run_dir: Path, cfg: dict, resuming: bool) -> None:
             "came from this configuration",
             flush=True,
         )
+    theirs = None
     if resuming and path.exists():
-        theirs = json.loads(path.read_text())
+        try:
+            theirs = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            why = f"[resume] {path} is unreadable ({type(e).__name__}): cannot check that"
+            print(f"{why} its finished tasks came from this configuration; rewritten", flush=True)
+    if isinstance(theirs, dict):
         a, b = _flatten(theirs), _flatten(json.loads(json.dumps(mine)))
         changed = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
         if changed:
-            raise ValueError(
+            raise UsageError(
                 f"run dir {run_dir} holds results of a different configuration "
                 f"(changed: {', '.join(changed[:8])}); resume into a new hydra.run.dir, "
                 "or start this one over with resume=false"
@@ -635,18 +698,51 @@ def _sigterm_interrupts():
         signal.signal(signal.SIGTERM, old)
 
 
+MAX_SHOWN = 20  # lines of one kind of problem printed before "... and N more"
+
+
+def _report(tag: str, lines: list[str]) -> None:
+    for line in lines[:MAX_SHOWN]:
+        print(f"[{tag}] {line}", flush=True)
+    if len(lines) > MAX_SHOWN:
+        print(f"[{tag}] ... and {len(lines) - MAX_SHOWN} more", flush=True)
+
+
 def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
     """Run every task of `cfg["data"]` with `cfg["solver"]`; write results.jsonl, submission.json
-    and summary.json into `run_dir`; return the summary."""
+    and summary.json into `run_dir`; return the summary.
+
+    Raises UsageError (before any task runs) for an unusable config, data selection or run dir
+    (one that another run holds); KeyboardInterrupt (or `Stopped`, for a SIGTERM) after writing
+    the submission and summary of what had finished."""
+    check_config(cfg)
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
+    runlock.acquire(run_dir)
+    try:
+        with _sigterm_interrupts():
+            return _run_locked(cfg, run_dir, progress)
+    finally:
+        runlock.release(run_dir)
+
+
+def _run_locked(cfg: dict, run_dir: Path, progress: bool) -> dict:
     loaded: LoadResult = load_tasks(cfg["data"])
-    for _, reason in loaded.problems:
-        print(f"[invalid] {reason}", flush=True)
+    _report("warning", loaded.warnings)
+    _report("invalid", [reason for _, reason in loaded.problems])
 
     results_path = run_dir / "results.jsonl"
     resume = bool(cfg.get("resume", True))
-    done = read_results(results_path) if resume else {}
+    bad_lines: list[str] = []
+    done = read_results(results_path, bad_lines) if resume else {}
+    n_test = {t.id: len(t.test_inputs) for t in loaded.tasks}
+    for tid in [t for t, r in done.items() if t in n_test and r["n_test"] != n_test[t]]:
+        bad_lines.append(f"task {tid}: recorded for {done[tid]['n_test']} test input(s), has "
+                         f"{n_test[tid]} now")  # fmt: skip
+        del done[tid]
+    _report(
+        "resume", [f"{b}; ignored (a task without a good record runs again)" for b in bad_lines]
+    )
     check_fingerprint(run_dir, cfg, resuming=bool(done))
     code = code_digest()
     older = sorted({r.get("code", "unrecorded") for r in done.values()} - {code})
@@ -681,7 +777,7 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
                 # the worker count shares budget.total_s
                 lims = _task_limits(limits, budget, {"n_jobs": n_workers}, len(todo))
                 args = ((t, cfg["solver"], lim) for t, lim in zip(todo, lims))
-                with _sigterm_interrupts(), _dispatch(backend, par, limits, n_workers) as go:
+                with _dispatch(backend, par, limits, n_workers) as go:
                     for rec in go(args):
                         rec["code"] = code
                         log.append(rec)
@@ -694,6 +790,14 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
                                 bar.set_postfix(
                                     score=f"{np.mean(solved):.3f}", status=rec["status"]
                                 )
+    except KeyboardInterrupt:
+        # a stop still leaves a complete submission: what finished, fallbacks for the rest
+        with _ignoring_signals():
+            log.close()
+            if bar is not None:
+                bar.close()
+            finalize(cfg, run_dir, loaded, done)
+        raise
     finally:
         log.close()
         if bar is not None:
@@ -701,15 +805,41 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
     return finalize(cfg, run_dir, loaded, done)
 
 
+@contextmanager
+def _ignoring_signals():
+    """Ctrl-C and SIGTERM wait (main thread only) while the stopped run's outputs are written."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
 def finalize(cfg: dict, run_dir: Path, loaded: LoadResult, done: dict[str, dict]) -> dict:
-    """Write submission.json and summary.json for the tasks of this run's selection."""
+    """Write submission.json and summary.json for the tasks of this run's selection. Tasks not
+    finished (a stopped run) get fallback attempts in the submission, so that it is complete,
+    and are counted as `unfinished` in the summary; they run when the run is resumed."""
     ids = [t.id for t in loaded.tasks] + [tid for tid, _ in loaded.problems]
     records = [done[i] for i in sorted(set(ids)) if i in done]
     sub, expected = build_submission(records)
-    write_submission(run_dir / "submission.json", sub, expected)
+    unfinished = [t for t in loaded.tasks if t.id not in done]
+    for t in unfinished:
+        sub[t.id] = [
+            dict(zip(("attempt_1", "attempt_2"), pick_attempts([], g)[0])) for g in t.test_inputs
+        ]
+        expected[t.id] = len(t.test_inputs)
+    write_submission(run_dir / "submission.json", dict(sorted(sub.items())), expected)
     solver = cfg.get("solver_name") or cfg["solver"].get("_target_")
     meta = {"solver": solver, "data": describe(cfg["data"])}
     summary = summarize(records, meta)
+    if unfinished:
+        summary["unfinished"] = len(unfinished)
+    if loaded.warnings:
+        summary["warnings"] = list(loaded.warnings)
     write_json_atomic(run_dir / "summary.json", summary)
     return summary
 

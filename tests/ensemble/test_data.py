@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from ensemble.checks import UsageError
 from ensemble.data import load_tasks
 from tests.conftest import make_task
 
@@ -68,14 +69,14 @@ def test_subsets_ids_sample_shard_limit():
     shards = [{t.id for t in load_tasks({**base, "shard": f"{i}/3"}).tasks} for i in range(3)]
     assert sum(map(len, shards)) == 400 and not (shards[0] & shards[1])
     assert len(load_tasks({**base, "limit": 7}).tasks) == 7
-    with pytest.raises(ValueError, match="data.ids not found"):
+    with pytest.raises(UsageError, match="data.ids: no task nope"):
         load_tasks({**base, "ids": ["nope"]})
     with pytest.raises(ValueError, match="shard"):
         load_tasks({**base, "shard": "3/3"})
 
 
 def test_missing_path():
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(UsageError, match="no such file or directory"):
         load_tasks({"name": "path", "path": "/nonexistent/tasks"})
 
 
