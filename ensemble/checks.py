@@ -125,6 +125,19 @@ def check_config(cfg: dict) -> None:
     check_data(cfg.get("data"))
     check_budget(cfg.get("budget"))
     check_parallel(cfg.get("parallel"))
+    missing = _missing_keys(cfg)
+    _need(not missing, missing[0] if missing else "", "???",
+          f"a required value is not set: give {missing[0] if missing else ''}=...")  # fmt: skip
+
+
+def _missing_keys(d: Any, prefix: str = "") -> list[str]:
+    """Keys whose value is Hydra's '???' (mandatory, not given), e.g. model.path of
+    experiment=gpu."""
+    if isinstance(d, dict):
+        return [k for key, v in d.items() for k in _missing_keys(v, f"{prefix}{key}.")]
+    if isinstance(d, list):
+        return [k for i, v in enumerate(d) for k in _missing_keys(v, f"{prefix}{i}.")]
+    return [prefix[:-1]] if d == "???" else []
 
 
 def check_writable(run_dir: Path) -> None:

@@ -491,3 +491,36 @@ def test_the_same_command_twice_gives_the_same_submission(tmp_path):
     assert {k: r["candidates"] for k, r in ra.items()} == {
         k: r["candidates"] for k, r in rb.items()
     }
+
+
+def _composed(override: str) -> dict:
+    from hydra import compose, initialize_config_dir
+    from hydra.core.hydra_config import HydraConfig
+    from omegaconf import OmegaConf
+
+    from ensemble.cli import CONF_DIR
+
+    with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
+        c = compose("config", overrides=[override], return_hydra_config=True)
+        HydraConfig.instance().set_config(c)
+        return {k: OmegaConf.to_container(c[k], resolve=True) if OmegaConf.is_config(c[k])
+                else c[k] for k in c if k != "hydra"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "override",
+    [f"{g}={p.stem}" for g in ("data", "experiment", "parallel", "solver", "budget", "debug")
+     for p in sorted((Path(__file__).resolve().parents[2] / "conf" / g).glob("*.yaml"))],
+)  # fmt: skip
+def test_every_shipped_option_passes_the_checks(override, tmp_path):
+    c = _composed(override)
+    if c["data"].get("path") == "???":  # data=path: the one value a user must give
+        c["data"]["path"] = str(tmp_path)
+    check_config(c)
+
+
+def test_a_required_value_left_unset_is_named(tmp_path):
+    c = _composed("solver=ttt")
+    c["solver"]["model"] = {"path": "???"}
+    with pytest.raises(UsageError, match=r"solver.model.path='\?\?\?': a required value is not"):
+        check_config(c)
