@@ -55,6 +55,7 @@ class DSLSolver:
                             "n_fitting": support,
                             "fits_all_demos": True,
                             "found_s": round(fit.found_s, 3),
+                            "stage": fit.stage,
                         },
                     )
                 )

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,13 +20,12 @@ import numpy as np
 from dsl.program import INPUT, Program, Ref, Step
 from dsl.registry import Primitive, primitives
 from dsl.search import infer
+from dsl.search.explore import explore
 from dsl.search.normalize import apply_map, normalising_map, wrap_program
 from dsl.search.size import predict_sizes
-from dsl.search.values import as_grid, fingerprint, valid_colours
+from dsl.search.values import as_grid, fingerprint
+from dsl.search.verify import NOT_APPLICABLE, Fit, SearchResult, fits_demos, run_all
 from dsl.types import Budget, Grid, Task
-
-# Exceptions a primitive may raise when it does not apply to its arguments.
-NOT_APPLICABLE = (ValueError, IndexError)
 
 DEFAULTS: dict[str, Any] = {
     "max_depth": 4,  # longest chain of primitives (objects -> select -> crop counts 3)
@@ -53,6 +53,36 @@ DEFAULTS: dict[str, Any] = {
     "size_penalty": 2.0,  # added cost when a fit's test output shape disagrees with predictions
     "check_every": 64,
     "budget_share": 0.85,  # fraction of the task budget the search may use (DSLSolver)
+    # The graph stage (dsl/search/explore.py), run before the typed enumeration:
+    "graph": True,
+    "graph_depth": 3,  # depths 1-2 with every function, 3 with the first graph_deep_fns
+    "graph_deep_fns": 60,
+    "graph_max_apps": 200000,  # function applications (one image each): the work budget
+    "graph_max_states": 150000,
+    "graph_exclude": ["identity"],
+    # Slow functions (over ~150 us a call on ARC-AGI-1 training grids) applied to the inputs
+    # only, not inside compositions: at depth 2 they took half the graph's time.
+    "graph_shallow": [
+        "complete_mirror_offset",
+        "recolour_size",
+        "recolour_open_shapes",
+        "recolour_closed_shapes",
+        "objects_fall_down",
+        "objects_fall_up",
+        "objects_fall_left",
+        "objects_fall_right",
+        "majority_per_line",
+        "cells_overlay",
+        "rotate_objects",
+        "extend_segments",
+        "recolour_by_size",
+        "recolour_by_size_rank",
+    ],
+    "pieces": True,
+    "pieces_max": 10,  # pieces per overlay
+    "pieces_max_bases": 20,  # bases tried, fewest wrong cells first
+    "pieces_overlay_cost": 0.5,
+    "enumerate": True,  # the typed enumeration after the graph (objects, masks, two-grid steps)
 }
 
 
@@ -64,28 +94,6 @@ class Node:
     args: tuple  # each: Node or literal
     cost: float
     depth: int
-
-
-@dataclass
-class Fit:
-    """A program and what it gives on the test inputs."""
-
-    program: Program
-    cost: float
-    test_outputs: list[Grid | None]
-    fits_all_demos: bool
-    accuracy: float = 1.0  # mean cell accuracy on demos (1.0 for fits)
-    found_s: float = 0.0  # seconds into the search when it was found (time-to-solve curves)
-
-
-@dataclass
-class SearchResult:
-    fits: list[Fit] = field(default_factory=list)
-    near: list[Fit] = field(default_factory=list)
-    n_states: int = 0
-    n_evals: int = 0
-    depth_done: int = 0  # last cost level (half units) fully explored
-    timed_out: bool = False
 
 
 def to_program(node: Node) -> Program:
@@ -112,23 +120,6 @@ def extend(prog: Program, op: str, lits: tuple) -> Program:
     last = prog.steps[-1].target if prog.steps else INPUT
     step = Step(f"x{len(prog.steps) + 1}", op, (Ref(last), *lits))
     return Program((*prog.steps, step))
-
-
-def run_all(prog: Program, inputs: list[Grid]) -> list[Grid | None]:
-    outs: list[Grid | None] = []
-    for g in inputs:
-        try:
-            v = as_grid(prog.run(g))
-        except NOT_APPLICABLE:
-            v = None
-        outs.append(v if v is not None and valid_colours(v) else None)
-    return outs
-
-
-def fits_demos(prog: Program, task: Task) -> bool:
-    """Exact check on every demonstration (the no-false-positive gate)."""
-    outs = run_all(prog, [p.input for p in task.train])
-    return all(o is not None and np.array_equal(o, p.output) for o, p in zip(outs, task.train))
 
 
 class Searcher:
@@ -229,7 +220,9 @@ class Searcher:
         if key in self.fit_keys:
             return
         self.fit_keys.add(key)
-        self.result.fits.append(Fit(prog, cost, tests, True, found_s=self.budget.elapsed()))
+        self.result.fits.append(
+            Fit(prog, cost, tests, True, found_s=self.budget.elapsed(), stage="enumerate")
+        )
 
     def note_near(self, node: Node) -> None:
         k = self.cfg["near_misses"]
@@ -378,18 +371,34 @@ def _inferred_cost(op: str) -> float:
 
 
 def search(task: Task, budget: Budget, cfg: dict | None = None) -> SearchResult:
-    """Search for programs that reproduce every demonstration of `task`."""
+    """Search for programs that reproduce every demonstration of `task`: the graph stage, then
+    the typed enumeration with what remains of the budget."""
     c = {**DEFAULTS, **(cfg or {})}
     table = None
     work = task
     if c["normalise_colours"]:
         table = normalising_map(task)
         work = apply_map(task, table)
-    s = Searcher(work, c, budget)
+    res = SearchResult()
     const = _constant_fit(work)
     if const is not None:
-        s.result.fits.append(const)
-    res = s.run()
+        res.fits.append(const)
+    if c["graph"]:
+        g = explore(work, c, budget)
+        res.fits += g.fits
+        res.near += g.near
+        res.n_states, res.n_evals, res.timed_out = g.n_states, g.n_evals, g.timed_out
+        res.stage_s.update(g.stage_s)
+    if c["enumerate"] and not budget.expired():
+        t0 = time.monotonic()
+        s = Searcher(work, c, budget)
+        e = s.run()
+        res.fits += e.fits
+        res.near = sorted(res.near + e.near, key=lambda f: -f.accuracy)[: c["near_misses"]]
+        res.n_states += e.n_states
+        res.n_evals += e.n_evals
+        res.depth_done, res.timed_out = e.depth_done, res.timed_out or e.timed_out
+        res.stage_s["enumerate"] = time.monotonic() - t0
     if table is not None:
         res = _map_back(res, task, table)
     _penalise_sizes(res, task, c["size_penalty"])
@@ -401,7 +410,7 @@ def _constant_fit(task: Task) -> Fit | None:
     if len(task.train) < 2 or not all(np.array_equal(p.output, first) for p in task.train):
         return None
     prog = Program((Step("x1", "constant", (Ref(INPUT), tuple(map(tuple, first.tolist())))),))
-    return Fit(prog, prog.cost(), [first.copy() for _ in task.test_inputs], True)
+    return Fit(prog, prog.cost(), [first.copy() for _ in task.test_inputs], True, stage="constant")
 
 
 def _map_back(res: SearchResult, task: Task, table: np.ndarray) -> SearchResult:
@@ -416,7 +425,7 @@ def _map_back(res: SearchResult, task: Task, table: np.ndarray) -> SearchResult:
         prog = wrap_program(f.program, table)
         tests = run_all(prog, list(task.test_inputs))
         ok = fits_demos(prog, task)
-        fit = Fit(prog, f.cost, tests, ok, f.accuracy if not ok else 1.0, f.found_s)
+        fit = Fit(prog, f.cost, tests, ok, f.accuracy if not ok else 1.0, f.found_s, f.stage)
         (out.fits if ok else out.near).append(fit)
     return out
 

@@ -1,0 +1,139 @@
+"""The graph stage: grow the image graph breadth first, check every new state against the demos
+(exact, or up to a learned colour map), collect pieces, and compose them after each depth."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from dsl.program import Program, Ref, Step, op_cost
+from dsl.search import infer
+from dsl.search.graph import Graph, graph_functions, task_colours
+from dsl.search.pieces import Pieces
+from dsl.search.size import predict_sizes
+from dsl.search.verify import Fit, SearchResult, fits_demos, run_all
+from dsl.types import Budget, Task
+
+OVERLAY = "overlay"  # a on top of b (dsl.primitives.masks): the pieces' composition
+
+
+class Explorer:
+    """Checks the graph's states as they appear; the fits and near misses it found."""
+
+    def __init__(self, task: Task, graph: Graph, cfg: dict, budget: Budget):
+        self.task, self.g, self.cfg, self.budget = task, graph, cfg, budget
+        self.n_demo = len(task.train)
+        self.outs = [p.output for p in task.train]
+        self.shapes = [o.shape for o in self.outs]
+        self.pieces = Pieces(self.outs)
+        # The size rules' prediction of each test output's shape (empty set: none): a hard filter
+        # on pieces, whose union otherwise has no reason to take a test input's shape.
+        self.test_sizes = predict_sizes(task)
+        self.result = SearchResult()
+        self.keys: set[str] = set()
+        self.near: list[tuple[float, float, int]] = []  # (-accuracy, cost, state)
+
+    def visit_all(self, states: np.ndarray) -> None:
+        """Visit the new states whose images on every demo input have the output's shape."""
+        ok = np.ones(len(states), dtype=bool)
+        for k, (oh, ow) in enumerate(self.shapes):
+            h, w = self.g.shapes(k)
+            img = self.g.ids[states, k]
+            ok &= (h[img] == oh) & (w[img] == ow)
+        for s in states[ok].tolist():
+            self.visit(s)
+            if len(self.result.fits) >= self.cfg["max_fits"]:
+                return
+
+    def visit(self, s: int) -> None:
+        """Check a sized state: exact fit, fit up to a colour map, piece, near miss."""
+        ids = self.g.ids[s].tolist()
+        cost = float(self.g.cost[s])
+        demo = [self.g.image(k, ids[k]) for k in range(self.n_demo)]
+        if all(np.array_equal(d, o) for d, o in zip(demo, self.outs)):
+            self.found(self.g.program(s), cost, "graph")
+            return
+        tests = [self.g.image(k, ids[k]) for k in range(self.n_demo, len(ids))]
+        if self.cfg["colour_map"]:
+            r = infer.infer_colour_map(demo, self.outs, tests)
+            if r:
+                prog = _extend(self.g.program(s), r[0], r[1])
+                self.found(prog, cost + op_cost(r[0]) + r[2], "graph")
+                return
+        shapes = tuple(t.shape for t in tests)
+        if all(not p or sh in p for sh, p in zip(shapes, self.test_sizes)):
+            self.pieces.add(s, demo, shapes, cost)
+        if self.cfg["near_misses"] > 0:
+            acc = float(np.mean([np.mean(d == o) for d, o in zip(demo, self.outs)]))
+            if acc >= self.cfg["near_miss_min_accuracy"]:
+                self.near.append((-acc, cost, s))
+
+    def found(self, prog: Program, cost: float, stage: str) -> None:
+        key = prog.text()
+        if key in self.keys or not fits_demos(prog, self.task):
+            return
+        self.keys.add(key)
+        tests = run_all(prog, list(self.task.test_inputs))
+        fit = Fit(prog, cost, tests, True, found_s=self.budget.elapsed(), stage=stage)
+        self.result.fits.append(fit)
+
+    def compose(self) -> None:
+        """Overlays of pieces that reproduce every demo output become fits."""
+        cfg = self.cfg
+        for cover in self.pieces.covers(cfg["pieces_max_bases"], cfg["pieces_max"]):
+            names: dict[int, str] = {}
+            steps: list[Step] = []
+            self.g.program(cover.base, names, steps)
+            cur = names.get(cover.base, "I")
+            for p in cover.pieces:
+                self.g.program(p, names, steps)
+                name = f"x{len(steps) + 1}"
+                steps.append(Step(name, OVERLAY, (Ref(names.get(p, "I")), Ref(cur))))
+                cur = name
+            cost = cover.cost + cfg["pieces_overlay_cost"] * len(cover.pieces)
+            self.found(Program(tuple(steps)), cost, "pieces")
+
+    def near_misses(self) -> list[Fit]:
+        out = []
+        for negacc, cost, s in sorted(self.near)[: self.cfg["near_misses"]]:
+            prog = self.g.program(s)
+            out.append(Fit(prog, cost, run_all(prog, list(self.task.test_inputs)), False, -negacc))
+        return out
+
+
+def _extend(prog: Program, op: str, lits: tuple) -> Program:
+    last = prog.steps[-1].target if prog.steps else "I"
+    return Program((*prog.steps, Step(f"x{len(prog.steps) + 1}", op, (Ref(last), *lits))))
+
+
+def explore(task: Task, cfg: dict, budget: Budget) -> SearchResult:
+    """Grow the graph to `graph_depth` within the work budget; fits, pieces, near misses."""
+    t0 = time.monotonic()
+    fns = graph_functions(
+        task_colours(task), tuple(int(i) for i in cfg["int_args"]), tuple(cfg["graph_exclude"])
+    )
+    g = Graph(task, fns, int(cfg["graph_max_apps"]), int(cfg["graph_max_states"]), budget)
+    ex = Explorer(task, g, cfg, budget)
+    ex.visit_all(np.zeros(1, dtype=np.int64))
+    every = list(range(len(fns)))
+    shallow = set(cfg["graph_shallow"])
+    inner = [i for i in every if fns[i].op not in shallow]
+    for depth in range(1, int(cfg["graph_depth"]) + 1):
+        ids = every if depth == 1 else inner if depth == 2 else inner[: int(cfg["graph_deep_fns"])]
+        for new in g.layer(depth, ids):
+            ex.visit_all(new)
+            if len(ex.result.fits) >= cfg["max_fits"]:
+                break
+        if cfg["pieces"]:
+            ex.compose()
+        if g.stopped or any(f.stage == "graph" for f in ex.result.fits):
+            break  # the budget is spent; or deeper programs would rank below an exact fit
+
+    res = ex.result
+    res.near = ex.near_misses()
+    res.n_states = g.n
+    res.n_evals = g.n_apps
+    res.timed_out = g.stopped == "time"
+    res.stage_s["graph"] = time.monotonic() - t0
+    return res

@@ -1,0 +1,247 @@
+"""The image graph: every input's images, expanded breadth first by every grid function.
+
+Each demo input and test input has its own store of distinct images (interned by their bytes), and
+each (image, function) pair is computed once per input (a child cache): two paths that reach the
+same image on an input share all work below it. A *state* is one image per input (demos, then
+tests), reached by one chain of functions; states that agree on every input are one state (the
+first, cheapest chain is kept). Depth 1 and 2 are enumerated in full, depth 3 as far as the work
+budget allows; the budget counts function applications, so the same config explores the same
+states on an idle or a busy machine (the wall clock is only a safety limit).
+
+The functions are the registry's grid -> grid primitives with their literal arguments bound
+(colours of the task, small ints), so every state is an ordinary program that prints and re-runs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from array import array
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from dsl.program import INPUT, Program, Ref, Step
+from dsl.registry import primitives
+from dsl.search.values import as_grid
+from dsl.search.verify import NOT_APPLICABLE
+from dsl.types import Budget, Grid, Task
+
+LITERAL_TYPES = ("Colour", "Int")
+
+
+@dataclass(frozen=True)
+class Fn:
+    """One edge label of the graph: a grid primitive with its literal arguments bound."""
+
+    op: str
+    lits: tuple
+    fn: Callable
+    cost: float
+
+    def __call__(self, g: Grid) -> Grid | None:
+        try:
+            v = as_grid(self.fn(g, *self.lits))
+        except NOT_APPLICABLE:
+            return None
+        return v  # colours are checked once, on the programs that reach the demos (run_all)
+
+    def text(self) -> str:
+        return f"{self.op}({', '.join(map(str, self.lits))})" if self.lits else self.op
+
+
+def graph_functions(
+    colours: tuple[int, ...], ints: tuple[int, ...], exclude: tuple[str, ...] = ()
+) -> list[Fn]:
+    """Every grid -> grid primitive whose other arguments are literals, bound in every way the
+    task allows; cheapest first, then fewer literals (a parameter is a choice made from the demos),
+    then by name."""
+    fns = []
+    for p in primitives().values():
+        if p.output != "Grid" or not p.inputs or p.inputs[0] != "Grid" or p.name in exclude:
+            continue
+        rest = p.inputs[1:]
+        if any(t not in LITERAL_TYPES for t in rest):
+            continue
+        choices = [colours if t == "Colour" else ints for t in rest]
+        for lits in itertools.product(*choices):
+            if len(rest) == 2 and rest == ("Colour", "Colour") and lits[0] == lits[1]:
+                continue  # replace c by c: the identity
+            fns.append(Fn(p.name, tuple(int(x) for x in lits), p.fn, p.cost))
+    fns.sort(key=lambda f: (f.cost, len(f.lits), f.op, f.lits))
+    return fns
+
+
+class Images:
+    """The distinct images of one input (interned by their bytes), with their shapes."""
+
+    def __init__(self) -> None:
+        self.grids: list[Grid] = []
+        self.index: dict[tuple, int] = {}
+        self.h = array("h")
+        self.w = array("h")
+
+    def intern(self, g: Grid) -> int:
+        key = (g.shape, g.tobytes())
+        i = self.index.get(key)
+        if i is None:
+            i = len(self.grids)
+            self.index[key] = i
+            self.grids.append(g)
+            self.h.append(g.shape[0])
+            self.w.append(g.shape[1])
+        return i
+
+
+class Graph:
+    """The joint graph of one task (see the module docstring). State s has one image id per
+    input (`ids[s]`), its parent state, the function that made it, its depth and its cost."""
+
+    def __init__(self, task: Task, fns: list[Fn], max_apps: int, max_states: int, budget: Budget):
+        self.inputs = [p.input for p in task.train] + list(task.test_inputs)
+        self.n_demo = len(task.train)
+        self.fns = fns
+        self.fn_cost = np.array([f.cost for f in fns], dtype=np.float64)
+        self.stores = [Images() for _ in self.inputs]
+        cap = max_states + 1
+        self.ids = np.zeros((cap, len(self.inputs)), dtype=np.int32)
+        self.ids[0] = [s.intern(g) for s, g in zip(self.stores, self.inputs)]
+        self.parent = np.full(cap, -1, dtype=np.int32)
+        self.fn = np.full(cap, -1, dtype=np.int32)
+        self.depth = np.zeros(cap, dtype=np.int8)
+        self.cost = np.zeros(cap, dtype=np.float64)
+        self.n = 1  # states so far; state 0 is the root (the inputs themselves)
+        self.seen = {_row_hashes(self.ids[:1])[0].item()}
+        self.max_apps, self.max_states, self.budget = max_apps, max_states, budget
+        self.n_apps = 0
+        self.stopped = ""  # why expansion stopped early: "" (it did not), "work", "time"
+
+    def image(self, k: int, i: int) -> Grid:
+        return self.stores[k].grids[i]
+
+    def images(self, s: int) -> list[Grid]:
+        """The state's image on every input."""
+        return [self.stores[k].grids[i] for k, i in enumerate(self.ids[s])]
+
+    def shapes(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Heights and widths of input k's images, by image id."""
+        st = self.stores[k]
+        return np.array(st.h, dtype=np.int16), np.array(st.w, dtype=np.int16)
+
+    def _row(self, k: int, img: int, fn_ids: list[int]) -> np.ndarray | None:
+        """Children of one image of input k under each function (-1: not applicable); None when
+        the wall clock ran out (the safety limit) before the row was complete."""
+        store = self.stores[k]
+        g = store.grids[img]
+        row = np.empty(len(fn_ids), dtype=np.int32)
+        for j, f in enumerate(fn_ids):
+            out = self.fns[f](g)
+            row[j] = -1 if out is None else store.intern(out)
+        self.n_apps += len(fn_ids)
+        if self.budget.expired():
+            self.stopped = "time"
+            return None
+        return row
+
+    def layer(self, depth: int, fn_ids: list[int], chunk: int = 256) -> Iterator[np.ndarray]:
+        """Expand every state of `depth - 1` by every function in `fn_ids`, parents in order, in
+        chunks; yields the indices of each chunk's new states. Stops (setting `stopped`) before a
+        chunk whose applications would pass the work budget, so a cut is the same on any
+        machine."""
+        fn_ids = list(fn_ids)
+        n_f = len(fn_ids)
+        fn_arr = np.asarray(fn_ids, dtype=np.int32)
+        rows: list[dict[int, np.ndarray]] = [{} for _ in self.inputs]
+        parents = np.flatnonzero(self.depth[: self.n] == depth - 1)
+        at = 0
+        while at < len(parents) and not self.stopped:
+            size = min(chunk, len(parents) - at)
+            while True:  # the largest chunk (halving) whose new applications fit the budget
+                par = parents[at : at + size]
+                todo = [
+                    [i for i in np.unique(self.ids[par, k]).tolist() if i not in rows[k]]
+                    for k in range(len(self.inputs))
+                ]
+                need = n_f * sum(len(t) for t in todo)
+                if self.n_apps + need <= self.max_apps or size == 1:
+                    break
+                size //= 2
+            if self.n_apps + need > self.max_apps:
+                self.stopped = "work"
+                return
+            for k, imgs in enumerate(todo):
+                for i in imgs:
+                    r = self._row(k, i, fn_ids)
+                    if r is None:
+                        return
+                    rows[k][i] = r
+            at += size
+            new = self._join(par, rows, fn_arr, depth)
+            if len(new):
+                yield new
+
+    def _join(self, par: np.ndarray, rows: list[dict], fn_arr: np.ndarray, depth: int):
+        """The joint children of parents `par`: one new state per distinct, unseen image tuple."""
+        n_in = len(self.inputs)
+        ch = np.empty((len(par), len(fn_arr), n_in), dtype=np.int32)
+        for k in range(n_in):
+            ch[:, :, k] = np.stack([rows[k][i] for i in self.ids[par, k].tolist()])
+        pi, fi = np.nonzero((ch >= 0).all(axis=2))  # parent-major, then function order
+        cand = ch[pi, fi]
+        h = _row_hashes(cand)
+        _, first = np.unique(h, return_index=True)
+        first.sort()
+        keep = []
+        for j in first.tolist():
+            key = h[j].item()
+            if key not in self.seen:
+                self.seen.add(key)
+                keep.append(j)
+        room = self.max_states + 1 - self.n
+        if len(keep) > room:
+            keep = keep[:room]
+            self.stopped = "work"
+        keep_a = np.asarray(keep, dtype=np.int64)
+        idx = np.arange(self.n, self.n + len(keep), dtype=np.int64)
+        self.ids[idx] = cand[keep_a]
+        self.parent[idx] = par[pi[keep_a]]
+        self.fn[idx] = fn_arr[fi[keep_a]]
+        self.depth[idx] = depth
+        self.cost[idx] = self.cost[self.parent[idx]] + self.fn_cost[self.fn[idx]]
+        self.n += len(keep)
+        return idx
+
+    def program(self, s: int, names: dict[int, str] | None = None, steps: list | None = None):
+        """The straight-line program computing state s (appends to `steps`, shares `names`)."""
+        names = {} if names is None else names
+        steps = [] if steps is None else steps
+        chain = []
+        while s > 0 and s not in names:
+            chain.append(s)
+            s = int(self.parent[s])
+        prev = INPUT if s <= 0 else names[s]
+        for c in reversed(chain):
+            fn = self.fns[int(self.fn[c])]
+            name = f"x{len(steps) + 1}"
+            steps.append(Step(name, fn.op, (Ref(prev), *fn.lits)))
+            names[c] = prev = name
+        return Program(tuple(steps))
+
+
+def _row_hashes(rows: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each row of image ids (a state's identity: collisions ~n^2 / 2^64)."""
+    h = np.full(len(rows), 0x9E3779B97F4A7C15, dtype=np.uint64)
+    for k in range(rows.shape[1]):
+        h ^= rows[:, k].astype(np.uint64) + np.uint64(0x632BE59BD9B4E019)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(31)
+    return h
+
+
+def task_colours(task: Task) -> tuple[int, ...]:
+    """Colours of the demonstrations (inputs and outputs): the literals a function may take."""
+    seen = set()
+    for p in task.train:
+        seen.update(np.unique(p.input).tolist())
+        seen.update(np.unique(p.output).tolist())
+    return tuple(sorted(int(c) for c in seen))

@@ -1,0 +1,105 @@
+import numpy as np
+
+from dsl.datasets import raw_set, unseen_ids
+from dsl.program import parse
+from dsl.search.core import DEFAULTS
+from dsl.search.explore import explore
+from dsl.search.graph import Graph, graph_functions
+from dsl.search.pieces import Pieces
+from dsl.types import Budget, Pair, Task
+
+SMALL = {**DEFAULTS, "graph_max_apps": 20000, "graph_depth": 2}
+
+
+def _task(fn, seed=0, n=4, shape=(5, 6), palette=(0, 0, 0, 1, 2)) -> Task:
+    rng = np.random.default_rng(seed)
+    pairs = []
+    for _ in range(n):
+        g = rng.choice(np.array(palette, dtype=np.int8), size=shape)
+        pairs.append(Pair(g, fn(g)))
+    return Task("t", pairs[:-1], [pairs[-1].input], [pairs[-1].output])
+
+
+def test_functions_bind_literals():
+    fns = graph_functions((0, 1, 2), (1, 2))
+    names = {(f.op, f.lits) for f in fns}
+    assert ("replace_colour", (1, 2)) in names
+    assert ("replace_colour", (1, 1)) not in names  # the identity
+    assert ("upscale", (2,)) in names
+    assert all(f.op != "identity" for f in graph_functions((1,), (1,), ("identity",)))
+    costs = [f.cost for f in fns]
+    assert costs == sorted(costs)  # cheapest first: a cut budget keeps the simplest
+
+
+def test_each_image_expanded_once_and_states_deduplicated():
+    task = _task(lambda g: g[::-1])
+    fns = graph_functions((0, 1, 2), (1,))
+    rot90, rot180 = (next(i for i, f in enumerate(fns) if f.op == n) for n in ("rot90", "rot180"))
+    g = Graph(task, fns, 10**6, 10**6, Budget(60))
+    (one,) = g.layer(1, [rot90, rot180])
+    assert len(one) == 2
+    (two,) = g.layer(2, [rot90])  # rot90 twice is rot180, a state already seen; rot270 is new
+    assert len(two) == 1 and g.program(int(two[0])).text() == (
+        "x1 = rot180(I)\nx2 = rot90(x1)\nO = x2"
+    )
+    assert g.n_apps == 2 * len(g.inputs) + 2 * len(g.inputs)  # each image once per function
+    assert g.program(int(one[0])).text() == "x1 = rot90(I)\nO = x1"
+
+
+def test_graph_finds_depth_two_program():
+    task = _task(lambda g: np.ascontiguousarray(np.where(g[:, ::-1] == 1, 3, g[:, ::-1])))
+    res = explore(task, SMALL, Budget(30))
+    assert res.fits
+    f = res.fits[0]
+    assert np.array_equal(f.test_outputs[0], task.test_outputs[0])
+    prog = parse(f.program.text())  # programs are data: the text re-runs
+    assert all(np.array_equal(prog.run(p.input), p.output) for p in task.train)
+
+
+def test_pieces_cover_outputs():
+    # Two partial results that no single state gives: colour 1 in place, colour 2 flipped.
+    outs = [np.array([[1, 0, 2], [0, 1, 0]], dtype=np.int8)]
+    p = Pieces(outs)
+    a = np.array([[1, 0, 0], [0, 1, 0]], dtype=np.int8)  # a piece: right wherever it paints
+    b = np.array([[0, 0, 2], [0, 0, 0]], dtype=np.int8)
+    bad = np.array([[0, 3, 0], [0, 0, 0]], dtype=np.int8)  # paints background: no piece, no base
+    for s, g in enumerate([a, b, bad]):
+        p.add(s + 1, [g], (), 1.0)
+    covers = p.covers(max_bases=5, max_pieces=3)
+    assert covers and {covers[0].base, *covers[0].pieces} == {1, 2}
+
+
+def test_pieces_stage_overlays_states():
+    def rule(g):
+        out = np.where(g == 1, 1, 0).astype(np.int8)
+        two = np.where(g == 2, 2, 0).astype(np.int8)[::-1]
+        return np.ascontiguousarray(np.where(two != 0, two, out))
+
+    task = _task(rule, seed=3, shape=(6, 6), palette=(0, 0, 0, 0, 1, 1, 1, 2))
+    res = explore(task, {**SMALL, "graph_max_apps": 60000}, Budget(60))
+    assert any(np.array_equal(f.test_outputs[0], task.test_outputs[0]) for f in res.fits)
+    for f in res.fits:
+        prog = parse(f.program.text())
+        assert all(np.array_equal(prog.run(p.input), p.output) for p in task.train)
+
+
+def test_work_budget_makes_search_reproducible():
+    rng = np.random.default_rng(0)
+    pairs = [
+        Pair(rng.integers(0, 4, (4, 4)).astype(np.int8), rng.integers(0, 4, (4, 4)).astype(np.int8))
+        for _ in range(3)
+    ]
+    task = Task("noise", pairs[:2], [pairs[2].input])
+    cfg = {**SMALL, "graph_max_apps": 3000}
+    a, b = explore(task, cfg, Budget(60)), explore(task, cfg, Budget(60))
+    assert a.n_evals == b.n_evals and a.n_states == b.n_states
+    assert a.n_evals <= 3000 + len(task.train) + 1
+    assert [f.program.text() for f in a.near] == [f.program.text() for f in b.near]
+
+
+def test_unseen_tuning_set_is_disjoint_from_arc1():
+    ids = unseen_ids()
+    assert len(ids) == 233
+    arc1 = set(raw_set("arc1_train")) | set(raw_set("arc1_eval"))
+    assert not ids & arc1
+    assert set(raw_set("arc2_train_unseen")) == ids
