@@ -139,6 +139,7 @@ def _solve_app(cfg: DictConfig) -> dict:
     """arc-solve: run, write results.jsonl / submission.json / summary.json (/ report.html)."""
     from hydra.core.hydra_config import HydraConfig
 
+    from ensemble import runlock
     from ensemble.checks import UsageError, check_config
     from ensemble.runner import run
     from ensemble.submission import write_json_atomic
@@ -152,6 +153,7 @@ def _solve_app(cfg: DictConfig) -> dict:
     except Exception as e:  # noqa: BLE001 - an interpolation OmegaConf cannot resolve
         raise _usage_exit(f"config: {_one_line(e)}") from None
     try:
+        runlock.acquire(run_dir)  # before writing here (run() takes it again, and releases it)
         write_json_atomic(run_dir / "config.json", plain)
         summary = run(plain, run_dir, progress=bool(cfg.progress))
     except UsageError as e:
@@ -159,9 +161,10 @@ def _solve_app(cfg: DictConfig) -> dict:
     except KeyboardInterrupt as e:  # Ctrl-C, or a SIGTERM (ensemble.runner.Stopped)
         signum = getattr(e, "signum", 2)
         why = "stopped by SIGTERM" if signum == 15 else "interrupted"
-        print(f"\n{why}: finished tasks are in {run_dir / 'results.jsonl'} and submission.json "
-              f"(fallback attempts for the rest); run the same command with "
-              f"hydra.run.dir={run_dir} to resume", file=sys.stderr)  # fmt: skip
+        sub = run_dir / "submission.json"
+        written = " and submission.json (fallbacks for the rest)" if sub.exists() else ""
+        print(f"\n{why}: finished tasks are in {run_dir / 'results.jsonl'}{written}; run the "
+              f"same command with hydra.run.dir={run_dir} to resume", file=sys.stderr)  # fmt: skip
         raise SystemExit(128 + signum) from None  # 130 Ctrl-C, 143 SIGTERM
     except OSError as e:  # a full disk, a file made read-only mid-run: what finished is on disk
         print(f"arc-solve: cannot write in {run_dir}: {e}", file=sys.stderr)

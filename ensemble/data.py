@@ -196,7 +196,7 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _match_ids(wanted: Any, ids: list[str], source: str) -> list[str]:
+def _match_ids(wanted: Any, ids: list[str], source: str, dropped: set[str]) -> list[str]:
     """data.ids as the ids they name. Hydra reads an unquoted id such as 642248e4 as a number
     (6422480000.0): such a value names the one id that reads as that number."""
     wanted = wanted if isinstance(wanted, list) else [wanted]
@@ -226,14 +226,17 @@ def _match_ids(wanted: Any, ids: list[str], source: str) -> list[str]:
         shown = ", ".join(missing[:5]) + (
             f" and {len(missing) - 5} more" if len(missing) > 5 else ""
         )
+        if dropped & set(missing):
+            hint += " (or too long for data.max_tokens)"
         raise UsageError(f"data.ids: no task {shown} in {source}{hint}")
     return list(dict.fromkeys(out))  # a repeated id runs once
 
 
-def _select(ids: list[str], cfg: dict) -> list[str]:
-    """Apply data.ids, data.sample (seeded), data.shard ("i/n") and data.limit, in that order."""
+def _select(ids: list[str], cfg: dict, dropped: set[str] | None = None) -> list[str]:
+    """Apply data.ids, data.sample (seeded), data.shard ("i/n") and data.limit, in that order
+    (`dropped`: ids left out by data.max_tokens, named if data.ids asks for one)."""
     if cfg.get("ids") is not None:
-        ids = _match_ids(cfg["ids"], ids, describe(cfg))
+        ids = _match_ids(cfg["ids"], ids, describe(cfg), dropped or set())
     if cfg.get("sample"):
         rng = np.random.default_rng(cfg.get("seed", 0))
         n = min(int(cfg["sample"]), len(ids))
@@ -291,11 +294,11 @@ def load_tasks(cfg: dict) -> LoadResult:
         checked[tid] = (task, sol)
         if warning:
             result.warnings.append(warning)
-    ids = sorted({*raw, *unreadable})
+    every = ids = sorted({*raw, *unreadable})
     if cfg.get("max_tokens"):
         n = int(cfg["max_tokens"])
         ids = [i for i in ids if i in unreadable or _fits(i, *checked[i], n)]
-    for tid in _select(ids, cfg):
+    for tid in _select(ids, cfg, set(every) - set(ids)):
         if tid in unreadable:
             result.problems.append((tid, unreadable[tid]))
             result.n_test_of_invalid[tid] = 1

@@ -161,6 +161,8 @@ def test_ids_hydra_reads_as_numbers_still_name_their_tasks(tmp_path):
     ]
     with pytest.raises(UsageError, match="must be quoted"):
         load_tasks({"name": "arc1_eval", "ids": [1234e5]})
+    with pytest.raises(UsageError, match="too long for data.max_tokens"):
+        load_tasks({"name": "arc1_eval", "ids": ["642248e4"], "max_tokens": 50})
     ids = load_tasks({"name": "arc1_eval", "ids": ["00576224", "00576224"]}).tasks
     assert len(ids) == 1  # a repeated id runs once
 
