@@ -526,3 +526,14 @@ def test_a_required_value_left_unset_is_named(tmp_path):
     c["solver"]["model"] = {"path": "???"}
     with pytest.raises(UsageError, match=r"solver.model.path='\?\?\?': a required value is not"):
         check_config(c)
+
+
+def test_arc_report_reads_past_bad_results_lines(good_dir, tmp_path, capsys):
+    from ensemble.report import main as report_main
+
+    run(cfg(good_dir), tmp_path, progress=False)
+    with open(tmp_path / "results.jsonl", "ab") as f:
+        f.write(b"\xff\xfe garbage\n42\n")
+    assert report_main([str(tmp_path), "--no-tasks"]) == 0
+    assert "report.html" in capsys.readouterr().out
+    assert "2 unreadable line(s)" in (tmp_path / "report.html").read_text()
