@@ -92,7 +92,7 @@ def _candidates_to_json(per_test) -> list[list[dict]]:
 
 
 # Modules that only carry results (the run loop, CLI, reports): not part of the code digest.
-_PLUMBING = ("runner", "cli", "report", "compare", "ablation", "submission")
+_PLUMBING = ("runner", "cli", "report", "compare", "ablation", "submission", "checks", "runlock")
 
 
 def code_digest(roots: dict[str, Path] | None = None) -> str:
