@@ -164,11 +164,11 @@ def kernel_bench(n_tasks: int) -> None:
     #    de-duplication, checks against the demos, pieces), per second, and time per stage.
     from dsl.search.explore import explore
 
-    cfg = {**DEFAULTS, "graph_max_apps": 100000, "max_fits": 10**9}
-    explore(tasks[0], {**cfg, "graph_max_apps": 2000}, Budget(60))  # JIT outside the timing
+    cfg = {**DEFAULTS, "max_fits": 10**9}
+    explore(tasks[0], cfg, Budget(60), 2000)  # JIT outside the timing
     n_ap, t_ap = 0, 0.0
     for t in tasks:
-        r = explore(t, cfg, Budget(600))
+        r = explore(t, cfg, Budget(600), 100000)
         t_ap += r.stage_s["graph"]
         n_ap += r.n_evals
     print(f"graph stage: {n_ap / t_ap:,.0f} applications/s ({n_ap} on {len(tasks)} tasks)")

@@ -20,7 +20,8 @@ Modules: geometry (the 8 symmetries), colour, counting, cropping, movement (grav
 tiling (scaling, tiles, mirrors, concatenation), masks (mask logic, halves and cells), symmetry
 (completion, symmetrising), patterns (periodic tiles), fills (borders, holes, halos, rays,
 lines, regions), objects (Object, extraction, selectors, object-level values and sets),
-object_edits (whole-grid edits object by object).
+object_edits (whole-grid edits object by object), sizing (take another grid's shape: tile, scale,
+embed to it).
 """
 
 from dsl.primitives import (  # noqa: F401
@@ -34,6 +35,7 @@ from dsl.primitives import (  # noqa: F401
     object_edits,
     objects,
     patterns,
+    sizing,
     symmetry,
     tiling,
 )

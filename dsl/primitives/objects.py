@@ -96,8 +96,25 @@ def _object(
     return Object(grid, m, r0, c0, _colours(counts), int(counts.sum()), patch, fill)
 
 
+# Recent extractions: the graph search applies every object primitive to one image in a row,
+# and most of them start from the same components. Objects are immutable (read-only arrays).
+_EXTRACTED: dict[tuple, Objects] = {}
+_EXTRACTED_MAX = 64
+
+
 def extract(g: Grid, conn8: bool, multicolour: bool, bg: int) -> Objects:
     """Connected components of g as Objects (bg=-1: every cell belongs to some object)."""
+    key = (g.shape, g.dtype.char, g.tobytes(), conn8, multicolour, bg)
+    objs = _EXTRACTED.get(key)
+    if objs is None:
+        objs = _extract(g, conn8, multicolour, bg)
+        if len(_EXTRACTED) >= _EXTRACTED_MAX:
+            _EXTRACTED.pop(next(iter(_EXTRACTED)))  # the oldest
+        _EXTRACTED[key] = objs
+    return objs
+
+
+def _extract(g: Grid, conn8: bool, multicolour: bool, bg: int) -> Objects:
     labels, n = kernels.label_components(g, conn8, multicolour, bg)
     if n == 0:
         raise ValueError("no objects")
@@ -106,7 +123,10 @@ def extract(g: Grid, conn8: bool, multicolour: bool, bg: int) -> Objects:
     objs = []
     for k, (r0, c0, r1, c1, _) in enumerate(boxes.tolist()):
         m = labels[r0 : r1 + 1, c0 : c1 + 1] == k
-        objs.append(_object(g, m, r0, c0, bg, counts[k]))
+        o = _object(g, m, r0, c0, bg, counts[k])
+        for a in (o.grid, o.mask, o.patch):
+            a.flags.writeable = False
+        objs.append(o)
     return tuple(objs)
 
 

@@ -32,7 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "max_cost": 8.0,  # enumerate states in order of total cost up to this
     "extra_cost_after_fit": 1.0,  # after the first fit, keep enumerating this much more cost
     "max_states": 60000,  # states kept (memory bound)
-    "max_evals": 250000,  # primitive applications (each on every input): time bound
+    "max_evals": 250000,  # enumeration: primitive applications (each on every input), a cap
     "max_fits": 12,  # stop once this many fits are found and no cheaper one can come
     "max_fits_hard": 200,  # stop at this many fits regardless
     "int_args": [1, 2, 3],
@@ -57,7 +57,15 @@ DEFAULTS: dict[str, Any] = {
     "graph": True,
     "graph_depth": 3,  # depths 1-2 with every function, 3 with the first graph_deep_fns
     "graph_deep_fns": 60,
-    "graph_max_apps": 200000,  # function applications (one image each): the work budget
+    # Work budgets. A budget of s seconds buys graph_share * s * graph_apps_per_s function
+    # applications for the graph, and the rest of s (plus what the graph left unused) at
+    # enumerate_evals_per_s for the enumeration: nominal rates, about half this machine's
+    # measured ones, so the same budget gives the same answers on an idle or a busy machine
+    # (the wall clock stays as a safety limit only).
+    "graph_share": 0.6,
+    "graph_apps_per_s": 20000,
+    "enumerate_evals_per_s": 3000,
+    "graph_max_apps": 1000000,  # caps, whatever the budget
     "graph_max_states": 150000,
     "graph_exclude": ["identity"],
     # Slow functions (over ~150 us a call on ARC-AGI-1 training grids) applied to the inputs
@@ -78,6 +86,10 @@ DEFAULTS: dict[str, Any] = {
         "recolour_by_size",
         "recolour_by_size_rank",
     ],
+    # Output size first: the cheapest states with the demo outputs' shapes lend it to these
+    # size-aware functions (dsl/primitives/sizing.py); their test shapes filter the pieces.
+    "size_functions": ["tile_to", "upscale_to", "downscale_to", "embed_to", "centre_to"],
+    "size_sources": 3,
     "pieces": True,
     "pieces_max": 10,  # pieces per overlay
     "pieces_max_bases": 20,  # bases tried, fewest wrong cells first
@@ -383,15 +395,22 @@ def search(task: Task, budget: Budget, cfg: dict | None = None) -> SearchResult:
     const = _constant_fit(work)
     if const is not None:
         res.fits.append(const)
+    nominal = nominal_seconds(budget)
+    graph_part = c["graph_share"] if c["graph"] else 0.0
     if c["graph"]:
-        g = explore(work, c, budget)
+        apps = min(int(c["graph_max_apps"]), int(c["graph_apps_per_s"] * nominal * graph_part))
+        g = explore(work, c, budget, apps)
         res.fits += g.fits
         res.near += g.near
         res.n_states, res.n_evals, res.timed_out = g.n_states, g.n_evals, g.timed_out
         res.stage_s.update(g.stage_s)
+        graph_part *= (
+            min(1.0, g.n_evals / apps) if apps else 0.0
+        )  # what it did not use is passed on
     if c["enumerate"] and not budget.expired():
         t0 = time.monotonic()
-        s = Searcher(work, c, budget)
+        evals = int(c["enumerate_evals_per_s"] * nominal * (1.0 - graph_part))
+        s = Searcher(work, {**c, "max_evals": min(int(c["max_evals"]), evals)}, budget)
         e = s.run()
         res.fits += e.fits
         res.near = sorted(res.near + e.near, key=lambda f: -f.accuracy)[: c["near_misses"]]
@@ -403,6 +422,13 @@ def search(task: Task, budget: Budget, cfg: dict | None = None) -> SearchResult:
         res = _map_back(res, task, table)
     _penalise_sizes(res, task, c["size_penalty"])
     return res
+
+
+def nominal_seconds(budget: Budget) -> float:
+    """The budget's seconds at 0.1 s, ignoring up to 50 ms already spent by the caller (a budget
+    handed down as "what remains" is a few ms short of its nominal value): what work budgets are
+    computed from, so that they do not depend on start-up jitter."""
+    return math.ceil(budget.seconds * 10 - 0.5) / 10
 
 
 def _constant_fit(task: Task) -> Fit | None:

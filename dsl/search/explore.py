@@ -7,9 +7,10 @@ import time
 
 import numpy as np
 
-from dsl.program import Program, Ref, Step, op_cost
+from dsl.program import Program, Ref, Step, constant, op_cost
+from dsl.registry import primitives
 from dsl.search import infer
-from dsl.search.graph import Graph, graph_functions, task_colours
+from dsl.search.graph import Fn, Graph, graph_functions, task_colours
 from dsl.search.pieces import Pieces
 from dsl.search.size import predict_sizes
 from dsl.search.verify import Fit, SearchResult, fits_demos, run_all
@@ -34,14 +35,23 @@ class Explorer:
         self.keys: set[str] = set()
         self.near: list[tuple[float, float, int]] = []  # (-accuracy, cost, state)
 
-    def visit_all(self, states: np.ndarray) -> None:
-        """Visit the new states whose images on every demo input have the output's shape."""
+    def sized(self, states: np.ndarray) -> np.ndarray:
+        """Which states have every demo output's shape on the demo inputs (bool per state)."""
         ok = np.ones(len(states), dtype=bool)
         for k, (oh, ow) in enumerate(self.shapes):
             h, w = self.g.shapes(k)
             img = self.g.ids[states, k]
             ok &= (h[img] == oh) & (w[img] == ow)
-        for s in states[ok].tolist():
+        return ok
+
+    def allow_test_shapes(self, shapes: list[tuple[int, int]]) -> None:
+        """Add a predicted shape for each test output (from a state with the demos' sizes)."""
+        for allowed, sh in zip(self.test_sizes, shapes):
+            allowed.add(tuple(sh))
+
+    def visit_all(self, states: np.ndarray) -> None:
+        """Visit the new states whose images on every demo input have the output's shape."""
+        for s in states[self.sized(states)].tolist():
             self.visit(s)
             if len(self.result.fits) >= self.cfg["max_fits"]:
                 return
@@ -107,17 +117,21 @@ def _extend(prog: Program, op: str, lits: tuple) -> Program:
     return Program((*prog.steps, Step(f"x{len(prog.steps) + 1}", op, (Ref(last), *lits))))
 
 
-def explore(task: Task, cfg: dict, budget: Budget) -> SearchResult:
-    """Grow the graph to `graph_depth` within the work budget; fits, pieces, near misses."""
+def explore(task: Task, cfg: dict, budget: Budget, max_apps: int) -> SearchResult:
+    """Grow the graph to `graph_depth` within `max_apps` function applications (the work
+    budget; `budget` is only the wall-clock safety limit); fits, pieces, near misses."""
     t0 = time.monotonic()
     fns = graph_functions(
         task_colours(task), tuple(int(i) for i in cfg["int_args"]), tuple(cfg["graph_exclude"])
     )
-    g = Graph(task, fns, int(cfg["graph_max_apps"]), int(cfg["graph_max_states"]), budget)
+    blank = _blank_output(task)
+    if blank is not None:  # a fixed output size: a blank grid of it lends its shape (below)
+        fns.append(blank)
+    g = Graph(task, fns, max_apps, int(cfg["graph_max_states"]), budget)
     ex = Explorer(task, g, cfg, budget)
     ex.visit_all(np.zeros(1, dtype=np.int64))
     every = list(range(len(fns)))
-    shallow = set(cfg["graph_shallow"])
+    shallow = {*cfg["graph_shallow"], "constant"}
     inner = [i for i in every if fns[i].op not in shallow]
     for depth in range(1, int(cfg["graph_depth"]) + 1):
         ids = every if depth == 1 else inner if depth == 2 else inner[: int(cfg["graph_deep_fns"])]
@@ -125,6 +139,8 @@ def explore(task: Task, cfg: dict, budget: Budget) -> SearchResult:
             ex.visit_all(new)
             if len(ex.result.fits) >= cfg["max_fits"]:
                 break
+        if depth == 1 and cfg["size_functions"] and not g.stopped:
+            _size_layer(g, ex, cfg)
         if cfg["pieces"]:
             ex.compose()
         if g.stopped or any(f.stage == "graph" for f in ex.result.fits):
@@ -137,3 +153,36 @@ def explore(task: Task, cfg: dict, budget: Budget) -> SearchResult:
     res.timed_out = g.stopped == "time"
     res.stage_s["graph"] = time.monotonic() - t0
     return res
+
+
+def _blank_output(task: Task) -> Fn | None:
+    """When every demo output has one shape: a function giving a blank grid of that shape."""
+    shapes = {p.output.shape for p in task.train}
+    if len(task.train) < 2 or len(shapes) != 1:
+        return None
+    rows = tuple(tuple(0 for _ in range(w)) for h, w in shapes for _ in range(h))
+    return Fn("constant", (rows,), constant, 1.0)
+
+
+def _size_layer(g: Graph, ex: Explorer, cfg: dict) -> None:
+    """Output size first: the cheapest states that already have every demo output's shape lend
+    it to the size-aware functions (tile, scale, embed to that shape), applied to every state of
+    depth 0 and 1; their test shapes are the predicted test output sizes."""
+    states = np.arange(g.n)
+    sized = [int(s) for s in states[ex.sized(states)]]
+    sources = sorted(sized, key=lambda s: (g.cost[s], s))[: int(cfg["size_sources"])]
+    table = primitives()
+    fns = [
+        Fn(name, (), table[name].fn, table[name].cost, like=s)
+        for s in sources
+        for name in cfg["size_functions"]
+    ]
+    for s in sources:
+        ex.allow_test_shapes(
+            [g.image(k, int(i)).shape for k, i in enumerate(g.ids[s])][ex.n_demo :]
+        )
+    if not fns:
+        return
+    ids = g.add_functions(fns)
+    for new in g.layer(0, ids, parents=states[g.depth[: g.n] <= 1]):
+        ex.visit_all(new)

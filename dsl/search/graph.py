@@ -32,16 +32,19 @@ LITERAL_TYPES = ("Colour", "Int")
 
 @dataclass(frozen=True)
 class Fn:
-    """One edge label of the graph: a grid primitive with its literal arguments bound."""
+    """One edge label of the graph: a grid primitive with its literal arguments bound, and for a
+    size-aware primitive (`dsl.primitives.sizing`) the state that lends its shape (`like`)."""
 
     op: str
     lits: tuple
     fn: Callable
     cost: float
+    like: int = -1  # state index of the second grid argument; -1: none
 
-    def __call__(self, g: Grid) -> Grid | None:
+    def __call__(self, g: Grid, like: Grid | None = None) -> Grid | None:
         try:
-            v = as_grid(self.fn(g, *self.lits))
+            args = (g, *self.lits) if like is None else (g, like, *self.lits)
+            v = as_grid(self.fn(*args))
         except NOT_APPLICABLE:
             return None
         return v  # colours are checked once, on the programs that reach the demos (run_all)
@@ -135,7 +138,9 @@ class Graph:
         g = store.grids[img]
         row = np.empty(len(fn_ids), dtype=np.int32)
         for j, f in enumerate(fn_ids):
-            out = self.fns[f](g)
+            fn = self.fns[f]
+            like = None if fn.like < 0 else store.grids[self.ids[fn.like, k]]
+            out = fn(g, like)
             row[j] = -1 if out is None else store.intern(out)
         self.n_apps += len(fn_ids)
         if self.budget.expired():
@@ -143,16 +148,26 @@ class Graph:
             return None
         return row
 
-    def layer(self, depth: int, fn_ids: list[int], chunk: int = 256) -> Iterator[np.ndarray]:
-        """Expand every state of `depth - 1` by every function in `fn_ids`, parents in order, in
-        chunks; yields the indices of each chunk's new states. Stops (setting `stopped`) before a
-        chunk whose applications would pass the work budget, so a cut is the same on any
-        machine."""
+    def add_functions(self, fns: list[Fn]) -> list[int]:
+        """Append functions (e.g. size-aware ones bound to a state); their indices."""
+        first = len(self.fns)
+        self.fns = [*self.fns, *fns]
+        self.fn_cost = np.array([f.cost for f in self.fns], dtype=np.float64)
+        return list(range(first, len(self.fns)))
+
+    def layer(
+        self, depth: int, fn_ids: list[int], parents: np.ndarray | None = None, chunk: int = 256
+    ) -> Iterator[np.ndarray]:
+        """Expand every state of `depth - 1` (or the given parents) by every function in
+        `fn_ids`, parents in order, in chunks; yields the indices of each chunk's new states.
+        Stops (setting `stopped`) before a chunk whose applications would pass the work budget,
+        so a cut is the same on any machine."""
         fn_ids = list(fn_ids)
         n_f = len(fn_ids)
         fn_arr = np.asarray(fn_ids, dtype=np.int32)
         rows: list[dict[int, np.ndarray]] = [{} for _ in self.inputs]
-        parents = np.flatnonzero(self.depth[: self.n] == depth - 1)
+        if parents is None:
+            parents = np.flatnonzero(self.depth[: self.n] == depth - 1)
         at = 0
         while at < len(parents) and not self.stopped:
             size = min(chunk, len(parents) - at)
@@ -206,7 +221,7 @@ class Graph:
         self.ids[idx] = cand[keep_a]
         self.parent[idx] = par[pi[keep_a]]
         self.fn[idx] = fn_arr[fi[keep_a]]
-        self.depth[idx] = depth
+        self.depth[idx] = self.depth[self.parent[idx]] + 1
         self.cost[idx] = self.cost[self.parent[idx]] + self.fn_cost[self.fn[idx]]
         self.n += len(keep)
         return idx
@@ -222,8 +237,13 @@ class Graph:
         prev = INPUT if s <= 0 else names[s]
         for c in reversed(chain):
             fn = self.fns[int(self.fn[c])]
+            args: tuple = (Ref(prev), *fn.lits)
+            if fn.like >= 0:
+                if fn.like not in names and fn.like > 0:
+                    self.program(fn.like, names, steps)
+                args = (Ref(prev), Ref(names.get(fn.like, INPUT)), *fn.lits)
             name = f"x{len(steps) + 1}"
-            steps.append(Step(name, fn.op, (Ref(prev), *fn.lits)))
+            steps.append(Step(name, fn.op, args))
             names[c] = prev = name
         return Program(tuple(steps))
 

@@ -8,7 +8,7 @@ from dsl.search.graph import Graph, graph_functions
 from dsl.search.pieces import Pieces
 from dsl.types import Budget, Pair, Task
 
-SMALL = {**DEFAULTS, "graph_max_apps": 20000, "graph_depth": 2}
+SMALL = {**DEFAULTS, "graph_depth": 2}
 
 
 def _task(fn, seed=0, n=4, shape=(5, 6), palette=(0, 0, 0, 1, 2)) -> Task:
@@ -48,7 +48,7 @@ def test_each_image_expanded_once_and_states_deduplicated():
 
 def test_graph_finds_depth_two_program():
     task = _task(lambda g: np.ascontiguousarray(np.where(g[:, ::-1] == 1, 3, g[:, ::-1])))
-    res = explore(task, SMALL, Budget(30))
+    res = explore(task, SMALL, Budget(30), 20000)
     assert res.fits
     f = res.fits[0]
     assert np.array_equal(f.test_outputs[0], task.test_outputs[0])
@@ -76,7 +76,7 @@ def test_pieces_stage_overlays_states():
         return np.ascontiguousarray(np.where(two != 0, two, out))
 
     task = _task(rule, seed=3, shape=(6, 6), palette=(0, 0, 0, 0, 1, 1, 1, 2))
-    res = explore(task, {**SMALL, "graph_max_apps": 60000}, Budget(60))
+    res = explore(task, SMALL, Budget(60), 60000)
     assert any(np.array_equal(f.test_outputs[0], task.test_outputs[0]) for f in res.fits)
     for f in res.fits:
         prog = parse(f.program.text())
@@ -90,8 +90,7 @@ def test_work_budget_makes_search_reproducible():
         for _ in range(3)
     ]
     task = Task("noise", pairs[:2], [pairs[2].input])
-    cfg = {**SMALL, "graph_max_apps": 3000}
-    a, b = explore(task, cfg, Budget(60)), explore(task, cfg, Budget(60))
+    a, b = explore(task, SMALL, Budget(60), 3000), explore(task, SMALL, Budget(60), 3000)
     assert a.n_evals == b.n_evals and a.n_states == b.n_states
     assert a.n_evals <= 3000 + len(task.train) + 1
     assert [f.program.text() for f in a.near] == [f.program.text() for f in b.near]

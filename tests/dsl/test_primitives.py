@@ -284,6 +284,15 @@ CASES: dict[str, list[tuple[tuple, object]]] = {
     "objects_fall_up": [((G("020/000/000/010"),), G("020/010/000/000"))],
     "objects_fall_left": [((G("0102"),), G("1200"))],
     "objects_fall_right": [((G("1020"),), G("0012"))],
+    # sizing: the second grid lends its shape
+    "tile_to": [((G("12/34"), G("000/000/000")), G("121/343/121")), ((A, A), ValueError)],
+    "upscale_to": [((G("12"), G("0000/0000")), G("1122/1122")), ((A, G("0000")), ValueError)],
+    "downscale_to": [((G("1122/1122"), G("00")), G("12")), ((A, G("0000")), ValueError)],
+    "embed_to": [((G("12"), G("000/000")), G("120/000")), ((A, G("0")), G("1"))],
+    "centre_to": [
+        ((G("1"), G("000/000/000")), G("000/010/000")),
+        ((G("12"), G("000")), ValueError),
+    ],
 }
 
 

@@ -1,0 +1,78 @@
+"""Size-aware primitives: make a grid take another grid's shape (the predicted output size).
+
+The second argument only lends its shape: the search passes the state whose shape matches the
+demo outputs (often the input itself, a crop of it, or a constant grid), so one program covers
+outputs whose size changes from input to input.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dsl import kernels
+from dsl.primitives.common import BG, out
+from dsl.registry import primitive
+from dsl.types import Grid
+
+
+def _factors(small: tuple[int, int], big: tuple[int, int]) -> tuple[int, int]:
+    """Whole factors with big = small * factor on each axis (ValueError otherwise)."""
+    (h, w), (H, W) = small, big
+    if H % h or W % w:
+        raise ValueError("shapes are not whole multiples")
+    return H // h, W // w
+
+
+@primitive(("Grid", "Grid"), "Grid", cost=1.5)
+def tile_to(g: Grid, like: Grid) -> Grid:
+    """Repeat g across like's shape (the last repeat cut off at the edge)."""
+    H, W = like.shape
+    h, w = g.shape
+    if (h, w) == (H, W):
+        raise ValueError("already that shape")
+    reps = kernels.tile(g, -(-H // h), -(-W // w))
+    return out(reps[:H, :W])
+
+
+@primitive(("Grid", "Grid"), "Grid", cost=1.5)
+def upscale_to(g: Grid, like: Grid) -> Grid:
+    """Scale g up by whole factors (per axis) to like's shape."""
+    kr, kc = _factors(g.shape, like.shape)
+    if kr == kc == 1:
+        raise ValueError("already that shape")
+    return out(kernels.upscale(g, kr, kc))
+
+
+@primitive(("Grid", "Grid"), "Grid", cost=1.5)
+def downscale_to(g: Grid, like: Grid) -> Grid:
+    """Scale g down by whole factors (per axis) to like's shape: each block's top-left cell."""
+    kr, kc = _factors(like.shape, g.shape)
+    if kr == kc == 1:
+        raise ValueError("already that shape")
+    return out(kernels.downscale(g, kr, kc))
+
+
+@primitive(("Grid", "Grid"), "Grid", cost=1.5)
+def embed_to(g: Grid, like: Grid) -> Grid:
+    """g at the top-left of a background canvas of like's shape (cut off where it overflows)."""
+    H, W = like.shape
+    if g.shape == (H, W):
+        raise ValueError("already that shape")
+    canvas = np.full((H, W), BG, dtype=np.int8)
+    h, w = min(H, g.shape[0]), min(W, g.shape[1])
+    canvas[:h, :w] = g[:h, :w]
+    return out(canvas)
+
+
+@primitive(("Grid", "Grid"), "Grid", cost=1.5)
+def centre_to(g: Grid, like: Grid) -> Grid:
+    """g in the middle of a background canvas of like's shape (cut off evenly where larger)."""
+    H, W = like.shape
+    h, w = g.shape
+    if (h, w) == (H, W) or (H - h) % 2 or (W - w) % 2:
+        raise ValueError("no exact centre")
+    canvas = np.full((H, W), BG, dtype=np.int8)
+    dr, dc = (H - h) // 2, (W - w) // 2
+    src = g[max(0, -dr) : h - max(0, -dr), max(0, -dc) : w - max(0, -dc)]
+    canvas[max(0, dr) : max(0, dr) + src.shape[0], max(0, dc) : max(0, dc) + src.shape[1]] = src
+    return out(canvas)
