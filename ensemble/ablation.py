@@ -8,20 +8,16 @@ confidence rule fired; from those, any strategy can be replayed without running 
 
 from __future__ import annotations
 
-import json
-
-import numpy as np
-
-from dsl.types import Candidate
-from ensemble.combine import STRATEGIES, fits_demos, grid_key
-from ensemble.scoring import aggregate, grids_equal
+from dsl.types import Candidate, grid_key, grids_equal
+from ensemble.combine import STRATEGIES, fits_demos
+from ensemble.scoring import aggregate
 
 
 def pick_top(ranked: list[dict], n: int = 2) -> list[dict]:
     """The first `n` candidates with distinct grids (what would become the attempts)."""
     out, seen = [], set()
     for c in ranked:
-        key = json.dumps(c["grid"])
+        key = grid_key(c["grid"])
         if key not in seen:
             seen.add(key)
             out.append(c)
@@ -46,15 +42,14 @@ def own_ranked(ranked: list[dict], source: str) -> list[dict]:
 
 
 def _as_candidates(dicts: list[dict], source: str) -> list[Candidate]:
-    return [
-        Candidate(
-            np.asarray(c["grid"], dtype=np.int8),
-            float(c.get("score", 0.0)),
-            source,
-            {k: v for k, v in c["detail"].items() if k != "sources"},
-        )
-        for c in dicts
-    ]
+    """The saved candidates as `source`'s own (without the merge's list of other proposers)."""
+    out = []
+    for d in dicts:
+        c = Candidate.from_json(d)
+        c.source = source
+        c.detail.pop("sources", None)
+        out.append(c)
+    return out
 
 
 def reselect(

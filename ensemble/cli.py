@@ -141,7 +141,7 @@ def _solve_app(cfg: DictConfig) -> dict:
 
     from ensemble import runlock
     from ensemble.checks import UsageError, check_config
-    from ensemble.runner import run
+    from ensemble.run.loop import run
     from ensemble.submission import write_json_atomic
 
     run_dir = Path(HydraConfig.get().runtime.output_dir)
@@ -158,7 +158,7 @@ def _solve_app(cfg: DictConfig) -> dict:
         summary = run(plain, run_dir, progress=bool(cfg.progress))
     except UsageError as e:
         raise _usage_exit(str(e)) from None
-    except KeyboardInterrupt as e:  # Ctrl-C, or a SIGTERM (ensemble.runner.Stopped)
+    except KeyboardInterrupt as e:  # Ctrl-C, or a SIGTERM (ensemble.run.loop.Stopped)
         signum = getattr(e, "signum", 2)
         why = "stopped by SIGTERM" if signum == 15 else "interrupted"
         sub = run_dir / "submission.json"

@@ -8,15 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import zip_longest
 
-from dsl.types import Candidate, Grid, grid_to_list, is_grid
+from dsl.types import Candidate, Grid, grid_key, grid_to_list, is_grid
 
 N_ATTEMPTS = 2
-
-
-def grid_key(grid) -> tuple:
-    """Hashable identity of a grid (shape + cells), for de-duplication."""
-    g = grid_to_list(grid) if not isinstance(grid, list) else grid
-    return tuple(tuple(r) for r in g)
 
 
 def pick_attempts(
@@ -33,7 +27,7 @@ def pick_attempts(
         if key in seen:
             continue
         seen.add(key)
-        grids.append([list(r) for r in key])
+        grids.append(grid_to_list(c["grid"]))
         sources.append(c.get("source") or "?")
         if len(grids) == n:
             break

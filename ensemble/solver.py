@@ -3,12 +3,13 @@ list per test input (strategies in ensemble.combine)."""
 
 from __future__ import annotations
 
-from dsl.types import Budget, Candidate, Task
+from dsl.types import Budget, Candidate, Grid, Solver, SolveResult, Task
 from ensemble.combine import STRATEGIES, fits_demos
 
 
-class EnsembleSolver:
-    """`dsl` and `ttt` are solver objects (built by Hydra from their nested configs).
+class EnsembleSolver(Solver):
+    """`dsl` and `ttt` are solver objects (built by Hydra from their nested configs); the other
+    arguments come from the `ensemble` config group (conf/ensemble/), which holds their defaults.
 
     The DSL runs first with `dsl_share` of the budget, at most `dsl_max_s` seconds (all of it
     where TTT `declines` the task); TTT gets the rest, so the time a search that exhausts its
@@ -20,14 +21,15 @@ class EnsembleSolver:
 
     def __init__(
         self,
-        dsl,
-        ttt,
-        strategy: str = "priority",
-        route: str = "adaptive",
-        dsl_share: float = 0.3,
-        dsl_max_s: float | None = None,
-        confident: dict | None = None,
-        program_bonus: float = 2.0,
+        dsl: Solver,
+        ttt: Solver,
+        *,
+        strategy: str,
+        route: str,
+        dsl_share: float,
+        dsl_max_s: float | None,
+        confident: dict,
+        program_bonus: float,
     ):
         if strategy not in STRATEGIES:
             raise ValueError(f"ensemble strategy {strategy!r}: choose from {sorted(STRATEGIES)}")
@@ -36,19 +38,20 @@ class EnsembleSolver:
         self.dsl, self.ttt = dsl, ttt
         self.strategy, self.route, self.dsl_share = strategy, route, float(dsl_share)
         self.dsl_max_s = None if dsl_max_s is None else float(dsl_max_s)
-        self.confident_cfg = {
-            "min_support": 2,
-            "max_cost": 4.0,
-            "min_demos": 3,
-            **(confident or {}),
-        }
+        self.confident_cfg = dict(confident)
         self.program_bonus = float(program_bonus)
-        self.last_detail: dict = {}
 
     def warmup(self) -> None:
-        for solver in (self.dsl, self.ttt):
-            if hasattr(solver, "warmup"):
-                solver.warmup()
+        self.dsl.warmup()
+        self.ttt.warmup()
+
+    def fingerprint(self) -> dict:
+        """Both solvers' identities, under their config keys (`dsl.`, `ttt.`)."""
+        return {
+            f"{key}.{k}": v
+            for key, solver in (("dsl", self.dsl), ("ttt", self.ttt))
+            for k, v in solver.fingerprint().items()
+        }
 
     def confident(self, task: Task, ranked: list[Candidate]) -> bool:
         """Trust the top verified program without TTT: two or more distinct fitting programs agree
@@ -61,16 +64,18 @@ class EnsembleSolver:
         short = float(top.detail.get("cost", 1e9)) <= cfg["max_cost"]
         return support >= cfg["min_support"] or (short and len(task.train) >= cfg["min_demos"])
 
-    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+    def solve(
+        self, task: Task, budget: Budget, extra: list[list[Grid]] | None = None
+    ) -> SolveResult:
+        """Both solvers' candidates, combined by the strategy; `extra` is ignored."""
         n = len(task.test_inputs)
         # a TTT that can do nothing here (e.g. the task is too long for its context) leaves the
         # program search the whole budget rather than time it would not use
-        declines = getattr(self.ttt, "declines", None)
-        declined = declines(task) if declines is not None else None
+        declined = self.ttt.declines(task)
         dsl_budget = budget.share(1.0 if declined else self.dsl_share)
         if self.dsl_max_s is not None and not declined:
             dsl_budget.seconds = min(dsl_budget.seconds, self.dsl_max_s)
-        dsl_out = self.dsl.solve(task, dsl_budget)
+        dsl_out = self.dsl.solve(task, dsl_budget).candidates
         confident = all(self.confident(task, r) for r in dsl_out)
         # names, confidence and bonus let ensemble.ablation replay every strategy and routing
         detail = {
@@ -81,7 +86,6 @@ class EnsembleSolver:
             "program_bonus": self.program_bonus,
             "ttt": "ran",
         }
-        self.last_detail = detail
         ttt_out: list[list[Candidate]] = [[] for _ in range(n)]
         if declined:
             detail["ttt"] = f"declined: {declined}"
@@ -89,25 +93,23 @@ class EnsembleSolver:
         elif self.route == "adaptive" and confident:
             detail["ttt"] = "skipped: confident program"
         else:
-            extra = None
-            if self.strategy == "poe":
-                extra = [[c.grid for c in r if fits_demos(c)] for r in dsl_out]
+            verified = None
+            if self.strategy == "poe":  # TTT scores the verified outputs too
+                verified = [[c.grid for c in r if fits_demos(c)] for r in dsl_out]
             ttt_budget = Budget(budget.remaining(), budget.memory_mb)
-            ttt_out = (
-                self.ttt.solve(task, ttt_budget, extra=extra)
-                if extra
-                else self.ttt.solve(task, ttt_budget)
-            )
+            ttt_res = self.ttt.solve(task, ttt_budget, extra=verified)
+            ttt_out = ttt_res.candidates
             detail["ttt_s"] = round(budget.elapsed() - detail["dsl_s"], 3)
             # TTT's own notes: its data, training (loss curve, throughput) and views
-            detail["ttt_detail"] = getattr(self.ttt, "last_detail", None) or {}
+            detail["ttt_detail"] = ttt_res.detail
         _stamp_ranks(dsl_out, self.dsl.name)
         _stamp_ranks(ttt_out, self.ttt.name)
         combine = STRATEGIES[self.strategy]
-        return [
+        ranked = [
             combine(d, t, program_bonus=self.program_bonus)
             for d, t in zip(dsl_out, ttt_out, strict=True)
         ]
+        return SolveResult(ranked, detail)
 
 
 def _stamp_ranks(per_test: list[list[Candidate]], name: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -21,6 +22,17 @@ log = logging.getLogger(__name__)
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_MODEL_DIR = PACKAGE_DIR / "assets" / "default_model"
 SPECIAL_TOKENS = ("<pad>", "<s>", "</s>", "<unk>")
+
+
+def plain(cfg: Any) -> dict:
+    """A config as plain containers (Hydra may hand over a DictConfig); None is empty."""
+    if cfg is None:
+        return {}
+    if isinstance(cfg, dict):
+        return cfg
+    from omegaconf import OmegaConf
+
+    return OmegaConf.to_container(cfg, resolve=True)  # type: ignore[return-value]
 
 
 def strict_config(cls, d: dict | None, what: str):
@@ -66,6 +78,23 @@ def resolve_path(path: str | Path) -> Path:
     if not in_package.exists() and in_cwd.exists():
         return in_cwd
     return in_package
+
+
+def weights_digest(path: str | Path) -> str:
+    """A cheap identity of a model directory's weights (names, sizes, first and last MiB), so
+    that retrained weights under the same path count as a different model."""
+    import hashlib
+
+    h = hashlib.sha256()
+    files = sorted(resolve_path(path).glob("*.safetensors"))
+    for f in files:
+        size = f.stat().st_size
+        h.update(f"{f.name}:{size}".encode())
+        with open(f, "rb") as fh:
+            h.update(fh.read(1 << 20))
+            fh.seek(max(0, size - (1 << 20)))
+            h.update(fh.read())
+    return h.hexdigest()[:16] if files else "no weights"
 
 
 def pick_device(pref: str = "auto") -> torch.device:

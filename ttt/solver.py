@@ -7,13 +7,12 @@ import logging
 import time
 import zlib
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 import torch
 from tqdm import tqdm
 
-from dsl.types import Budget, Candidate, Grid, Task
+from dsl.types import Budget, Candidate, Grid, Solver, SolveResult, Task, grid_key
 from ttt.augment import inference_views
 from ttt.data import DataConfig, build_examples
 from ttt.discover import DiscoverConfig, discover
@@ -27,10 +26,10 @@ from ttt.infer import (
     predict,
     predicted_shape,
 )
-from ttt.model import ModelConfig, load_model
+from ttt.model import ModelConfig, load_model, plain, weights_digest
 from ttt.positions import positions_for
 from ttt.train import TrainConfig, attach_adapter, detach_adapter, train_adapter
-from ttt.vote import grid_key, to_candidates, vote
+from ttt.vote import to_candidates, vote
 
 log = logging.getLogger(__name__)
 
@@ -40,18 +39,7 @@ _TRAIN_KEYS = set(TrainConfig.__dataclass_fields__)
 _MARGIN = 1.5
 
 
-def _plain(d: Any) -> dict:
-    """Hydra may hand over DictConfig; everything below wants plain containers."""
-    if d is None:
-        return {}
-    if isinstance(d, dict):
-        return d
-    from omegaconf import OmegaConf
-
-    return OmegaConf.to_container(d, resolve=True)  # type: ignore[return-value]
-
-
-class TTTSolver:
+class TTTSolver(Solver):
     """Config: `model` (ttt.model.ModelConfig fields) and `ttt` (threads, seed, train_fraction,
     safety_seconds, poe_views, data: DataConfig, infer: InferConfig, discover: DiscoverConfig, and
     TrainConfig fields at the top level: steps, epochs, batch_size, lr, ..., lora). `ttt.steps=0`
@@ -62,8 +50,8 @@ class TTTSolver:
 
     def __init__(self, model: dict | None = None, ttt: dict | None = None, name: str = "ttt"):
         self.name = name
-        self.model_cfg = ModelConfig.from_dict(_plain(model))
-        t = dict(_plain(ttt))
+        self.model_cfg = ModelConfig.from_dict(plain(model))
+        t = dict(plain(ttt))
         threads = t.pop("threads", 1)
         self.threads = None if threads is None else int(threads)  # None: leave as the runner set
         self.seed = int(t.pop("seed", 0))
@@ -77,7 +65,6 @@ class TTTSolver:
         if unknown:
             raise ValueError(f"unknown ttt config keys: {sorted(unknown)}")
         self.train_cfg = TrainConfig.from_dict(t)
-        self.last_detail: dict = {}
         self._rates: tuple[float, float, float] | None = None
 
     def _set_threads(self) -> None:
@@ -159,6 +146,10 @@ class TTTSolver:
             for i, q in enumerate(task.test_inputs)
         ]
 
+    def fingerprint(self) -> dict:
+        """The weights' digest (retrained weights under the same path are another solver)."""
+        return {"model": weights_digest(self.model_cfg.path)}
+
     def declines(self, task: Task) -> str | None:
         """Why this solver can do nothing with the task (no test input fits the model's context),
         or None: the ensemble then gives the program search the whole budget."""
@@ -178,7 +169,7 @@ class TTTSolver:
 
     def solve(
         self, task: Task, budget: Budget, extra: list[list[Grid]] | None = None
-    ) -> list[list[Candidate]]:
+    ) -> SolveResult:
         """One ranked candidate list per test input. `extra` (optional, one list of grids per test
         input, e.g. the DSL's outputs) joins the pool and everything is ranked by the
         product-of-experts score under the task's adapter."""
@@ -188,12 +179,11 @@ class TTTSolver:
         fmt = self.model_cfg.fmt
         n_test = len(task.test_inputs)
         detail: dict = {"task_id": task.id}
-        self.last_detail = detail
         prompts = self._prompts(task, tok, ctx)
         if all(p is None for p in prompts):
             detail["status"] = "too_long"
             log.warning("task %s: too long for the model's context (%d tokens)", task.id, ctx)
-            return [[] for _ in range(n_test)]
+            return SolveResult([[] for _ in range(n_test)], detail)
 
         rng = np.random.default_rng([self.seed, zlib.crc32(task.id.encode())])
         torch.manual_seed(self.seed)
@@ -234,7 +224,7 @@ class TTTSolver:
         finally:
             if adapter is not None:
                 detach_adapter(adapter)
-        return out
+        return SolveResult(out, detail)
 
     def _infer(
         self, net, tok, task, ctx, prompts, end, rng, detail, extra

@@ -9,13 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from dsl.types import Candidate, Grid
+from dsl.types import Candidate, Grid, grid_key
 from ttt.infer import Prediction
-
-
-def grid_key(g: Grid) -> tuple:
-    """Hashable identity of a grid: shape and bytes."""
-    return (g.shape, g.astype("int8").tobytes())
 
 
 @dataclass

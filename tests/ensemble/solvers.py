@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
-from dsl.types import Budget, Candidate, Task
+from dsl.types import Budget, Candidate, Solver, SolveResult, Task
 
 
-class _Marked:
+class _Marked(Solver):
     """Records each task it is asked to solve (one file per call) so tests can count calls."""
 
     name = "test"
@@ -26,14 +26,14 @@ class _Marked:
             self.mark_dir.mkdir(parents=True, exist_ok=True)
             (self.mark_dir / f"{task.id}.{os.getpid()}.{time.monotonic_ns()}").touch()
 
-    def answer(self, task: Task) -> list[list[Candidate]]:
-        return [[Candidate(g[::-1].copy(), 1.0, self.name)] for g in task.test_inputs]
+    def answer(self, task: Task) -> SolveResult:
+        return SolveResult([[Candidate(g[::-1].copy(), 1.0, self.name)] for g in task.test_inputs])
 
 
 class EchoSolver(_Marked):
     """Answers every test input flipped upside down."""
 
-    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+    def solve(self, task: Task, budget: Budget, extra=None) -> SolveResult:
         self.mark(task)
         return self.answer(task)
 
@@ -45,10 +45,23 @@ class SlowStartSolver(EchoSolver):
         time.sleep(1.5)
 
 
+class WeightsSolver(EchoSolver):
+    """EchoSolver identified by a model directory's weights (as TTT is)."""
+
+    def __init__(self, model: dict, **kw):
+        super().__init__(**kw)
+        self.model_path = model["path"]
+
+    def fingerprint(self) -> dict:
+        from ttt.model import weights_digest
+
+        return {"model": weights_digest(self.model_path)}
+
+
 class SleepSolver(_Marked):
     """Sleeps forever on the tasks in bad_ids."""
 
-    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+    def solve(self, task: Task, budget: Budget, extra=None) -> SolveResult:
         self.mark(task)
         if task.id in self.bad_ids:
             time.sleep(10**6)
@@ -58,7 +71,7 @@ class SleepSolver(_Marked):
 class CompiledHangSolver(_Marked):
     """Spins forever inside Numba-compiled code (no Python-level timeout can interrupt it)."""
 
-    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+    def solve(self, task: Task, budget: Budget, extra=None) -> SolveResult:
         from numba import njit
 
         @njit
@@ -78,7 +91,7 @@ class CompiledHangSolver(_Marked):
 class CrashSolver(_Marked):
     """Raises on bad_ids."""
 
-    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+    def solve(self, task: Task, budget: Budget, extra=None) -> SolveResult:
         self.mark(task)
         if task.id in self.bad_ids:
             raise RuntimeError(f"deliberate crash on {task.id}")
@@ -88,7 +101,7 @@ class CrashSolver(_Marked):
 class SegfaultSolver(_Marked):
     """Kills its own process with SIGSEGV on bad_ids (a crash in native code)."""
 
-    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+    def solve(self, task: Task, budget: Budget, extra=None) -> SolveResult:
         self.mark(task)
         if task.id in self.bad_ids:
             os.kill(os.getpid(), signal.SIGSEGV)
@@ -98,12 +111,13 @@ class SegfaultSolver(_Marked):
 class MemoryHogSolver(_Marked):
     """Holds ~1.5 GB of touched memory on bad_ids."""
 
-    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+    def solve(self, task: Task, budget: Budget, extra=None) -> SolveResult:
         self.mark(task)
         if task.id in self.bad_ids:
             hog = np.ones(1_500 * 2**20, dtype=np.uint8)
             time.sleep(30)
-            return [[Candidate(np.zeros((1, 1), np.int8) + int(hog[0]), 0.0, self.name)]]
+            grid = np.zeros((1, 1), np.int8) + int(hog[0])
+            return SolveResult([[Candidate(grid, 0.0, self.name)]])
         return self.answer(task)
 
 
@@ -114,30 +128,45 @@ class SlowEchoSolver(_Marked):
         super().__init__(**kw)
         self.delay = delay
 
-    def solve(self, task: Task, budget: Budget) -> list[list[Candidate]]:
+    def solve(self, task: Task, budget: Budget, extra=None) -> SolveResult:
         self.mark(task)
         time.sleep(self.delay)
         return self.answer(task)
 
 
-class FixedSolver:
+class FixedSolver(Solver):
     """Returns preset candidates: `answers` is a list of (grid, detail) per rank, the same for
-    every test input; used to test the ensemble's combination and routing."""
+    every test input (and `detail` as its task-level notes); used to test the ensemble's
+    combination and routing."""
 
-    def __init__(self, name: str, answers: list, delay: float = 0.0):
+    def __init__(self, name: str, answers: list, delay: float = 0.0, detail: dict | None = None):
         self.name, self.answers, self.delay = name, answers, delay
+        self.detail = dict(detail or {})
         self.calls = 0
         self.budgets: list[float] = []  # seconds each call was given
 
-    def solve(self, task: Task, budget: Budget, extra=None) -> list[list[Candidate]]:
+    def solve(self, task: Task, budget: Budget, extra=None) -> SolveResult:
         self.calls += 1
         self.budgets.append(budget.remaining())
         time.sleep(self.delay)
         self.extra = extra
-        return [
+        ranked = [
             [
                 Candidate(np.array(g, dtype=np.int8), 1.0, self.name, dict(d))
                 for g, d in self.answers
             ]
             for _ in task.test_inputs
         ]
+        return SolveResult(ranked, dict(self.detail))
+
+
+def ensemble_solver(dsl, ttt, **kw):
+    """EnsembleSolver as `ensemble=priority` configures it (conf/ensemble/priority.yaml),
+    overridden by `kw`."""
+    from omegaconf import OmegaConf
+
+    from ensemble.solver import EnsembleSolver
+
+    conf = Path(__file__).resolve().parents[2] / "conf" / "ensemble" / "priority.yaml"
+    cfg = OmegaConf.to_container(OmegaConf.load(conf))
+    return EnsembleSolver(dsl, ttt, **{**cfg, **kw})

@@ -3,10 +3,10 @@
 from dsl.types import Budget, Task
 from ensemble.ablation import ablation, by_source, reselect, routing
 from ensemble.combine import merge_ranked
-from ensemble.runner import _candidates_to_json, make_record
+from ensemble.run.records import make_record
 from ensemble.solver import EnsembleSolver
 from tests.conftest import make_task
-from tests.ensemble.solvers import FixedSolver
+from tests.ensemble.solvers import FixedSolver, ensemble_solver
 
 A, B, C = [[1]], [[2]], [[3]]
 FIT = {"fits_all_demos": True, "n_fitting": 1, "cost": 9.0}
@@ -14,9 +14,10 @@ FIT = {"fits_all_demos": True, "n_fitting": 1, "cost": 9.0}
 
 def _run(ens: EnsembleSolver, task: Task) -> dict:
     out = ens.solve(task, Budget(5))
+    cands = [[c.to_json() for c in ranked] for ranked in out]
     return make_record(
         task,
-        {"status": "ok", "candidates": _candidates_to_json(out), "solver_detail": ens.last_detail},
+        {"status": "ok", "candidates": cands, "solver_detail": out.detail},
         1.0,
         "ensemble",
     )
@@ -36,7 +37,7 @@ def test_one_poe_run_replays_priority_and_each_solver_in_its_own_order():
             (A, {"poe": -5.0, "extra": True}),
         ],
     )
-    ens = EnsembleSolver(FixedSolver("dsl", [(A, FIT)]), ttt, strategy="poe", route="always")
+    ens = ensemble_solver(FixedSolver("dsl", [(A, FIT)]), ttt, strategy="poe", route="always")
     rec = _run(ens, task)
     assert rec["correct"] == [False]  # PoE picked B and C
     table = ablation([rec])
@@ -58,7 +59,7 @@ def test_one_poe_run_replays_priority_and_each_solver_in_its_own_order():
 def test_poe_is_replayed_only_from_a_poe_run():
     task = Task.from_json("t", make_task())
     ttt = FixedSolver("ttt", [(B, {"poe": -1.0})])  # TTT scored its own votes (poe_views > 0)
-    ens = EnsembleSolver(FixedSolver("dsl", [(A, FIT)]), ttt, strategy="priority")
+    ens = ensemble_solver(FixedSolver("dsl", [(A, FIT)]), ttt, strategy="priority")
     table = ablation([_run(ens, task)])
     assert "priority" in table and "poe" not in table  # the DSL's outputs were never scored
 
@@ -66,7 +67,7 @@ def test_poe_is_replayed_only_from_a_poe_run():
 def test_replay_gives_the_verified_grid_its_bonus_when_ttt_also_voted_for_it():
     task = Task.from_json("t", make_task())
     ttt = FixedSolver("ttt", [(B, {"poe": -1.0, "own_rank": 0}), (A, {"poe": -2.5})])
-    ens = EnsembleSolver(FixedSolver("dsl", [(A, FIT)]), ttt, strategy="poe", route="always")
+    ens = ensemble_solver(FixedSolver("dsl", [(A, FIT)]), ttt, strategy="poe", route="always")
     rec = _run(ens, task)
     assert rec["attempts"][0][0] == A  # -2.5 + 2 beats -1.0
     assert rec["candidates"][0][0]["detail"]["ranks"] == {"dsl": 0, "ttt": 1}
@@ -85,17 +86,17 @@ def test_routing_counterfactual_from_an_always_run():
     task = Task.from_json("t", make_task())
     truth = task.test_outputs[0].tolist()
     ttt = FixedSolver("ttt", [(truth, {})])
-    confident = EnsembleSolver(
+    confident = ensemble_solver(
         FixedSolver("dsl", [(A, {**FIT, "n_fitting": 2})]), ttt, route="always"
     )
-    unsure = EnsembleSolver(FixedSolver("dsl", [(A, FIT)]), ttt, route="always")
+    unsure = ensemble_solver(FixedSolver("dsl", [(A, FIT)]), ttt, route="always")
     recs = [_run(confident, task), _run(unsure, task)]
     r = routing(recs)
     assert r["tasks"] == 2 and r["confident_tasks"] == 1 and r["ttt_skipped"] == 0
     # with TTT the confident task was right (A first, TTT's truth second); alone, A was wrong
     assert r["confident_score_with_ttt"] == 1.0 and r["confident_score_program_only"] == 0.0
     assert r["score_lost_if_adaptive"] == 0.5 and r["ttt_s_saved_if_adaptive"] >= 0.0
-    adaptive = EnsembleSolver(
+    adaptive = ensemble_solver(
         FixedSolver("dsl", [(A, {**FIT, "n_fitting": 2})]), ttt, route="adaptive"
     )
     r = routing([_run(adaptive, task)])
@@ -126,7 +127,7 @@ def test_by_source_counts_attempts_and_oracle_per_solver_in_name_order():
     # had the truth too, ranked third (merged into TTT's copy), so it is right in the oracle only
     dsl = FixedSolver("dsl", [(A, FIT), (B, {}), (truth, {})])
     ttt = FixedSolver("ttt", [(truth, {})])
-    rec = _run(EnsembleSolver(dsl, ttt, strategy="priority", route="always"), task)
+    rec = _run(ensemble_solver(dsl, ttt, strategy="priority", route="always"), task)
     assert rec["correct"] == [True]
     counts = by_source([rec])
     assert list(counts) == ["dsl", "ttt"]

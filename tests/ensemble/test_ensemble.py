@@ -5,10 +5,9 @@ import pytest
 from dsl.types import Budget, Task
 from ensemble.ablation import ablation
 from ensemble.combine import dsl_first, merge_ranked, poe, priority, split
-from ensemble.runner import make_record
-from ensemble.solver import EnsembleSolver
+from ensemble.run.records import make_record
 from tests.conftest import make_task
-from tests.ensemble.solvers import FixedSolver
+from tests.ensemble.solvers import FixedSolver, ensemble_solver
 
 A, B, C = [[1]], [[2]], [[3]]
 FIT = {"fits_all_demos": True, "n_fitting": 1, "cost": 9.0, "program": "O = f(I)"}
@@ -84,11 +83,11 @@ def test_adaptive_routing(route, dsl_detail, ttt_runs):
     if dsl_detail.get("cost") == 2.0:
         task.train.append(task.train[0])  # a third demo
     ttt = FixedSolver("ttt", [(B, {})])
-    ens = EnsembleSolver(FixedSolver("dsl", [(A, dsl_detail)]), ttt, route=route)
+    ens = ensemble_solver(FixedSolver("dsl", [(A, dsl_detail)]), ttt, route=route)
     out = ens.solve(task, Budget(5))
     assert (ttt.calls == 1) == ttt_runs
     assert grids(out[0])[0] == (A if dsl_detail.get("fits_all_demos") else B)
-    assert ens.last_detail["ttt"].startswith("ran" if ttt_runs else "skipped")
+    assert out.detail["ttt"].startswith("ran" if ttt_runs else "skipped")
 
 
 class DecliningSolver(FixedSolver):
@@ -100,22 +99,22 @@ class DecliningSolver(FixedSolver):
 def test_declined_task_gives_the_dsl_the_whole_budget(ttt_declines):
     dsl = FixedSolver("dsl", [(A, NEAR)])
     ttt = (DecliningSolver if ttt_declines else FixedSolver)("ttt", [(B, {})])
-    ens = EnsembleSolver(dsl, ttt, route="always", dsl_share=0.5)
+    ens = ensemble_solver(dsl, ttt, route="always", dsl_share=0.5)
     out = ens.solve(Task.from_json("t", make_task()), Budget(10))
     share = 1.0 if ttt_declines else 0.5
     assert 10 * share - 1 < dsl.budgets[0] <= 10 * share
     assert ttt.calls == (0 if ttt_declines else 1)
     assert sorted(grids(out[0])) == ([A] if ttt_declines else [A, B])
     if ttt_declines:
-        assert ens.last_detail["ttt"].startswith("declined: too long")
-        assert ens.last_detail["ttt_s"] == 0.0
+        assert out.detail["ttt"].startswith("declined: too long")
+        assert out.detail["ttt_s"] == 0.0
 
 
 @pytest.mark.parametrize("ttt_declines", [False, True])
 def test_dsl_max_s_caps_the_dsl_share_unless_ttt_declines(ttt_declines):
     dsl = FixedSolver("dsl", [(A, NEAR)])
     ttt = (DecliningSolver if ttt_declines else FixedSolver)("ttt", [(B, {})])
-    ens = EnsembleSolver(dsl, ttt, route="always", dsl_share=0.9, dsl_max_s=2)
+    ens = ensemble_solver(dsl, ttt, route="always", dsl_share=0.9, dsl_max_s=2)
     ens.solve(Task.from_json("t", make_task()), Budget(10))
     if ttt_declines:
         assert dsl.budgets[0] > 9
@@ -126,14 +125,14 @@ def test_dsl_max_s_caps_the_dsl_share_unless_ttt_declines(ttt_declines):
 
 def test_poe_strategy_hands_verified_outputs_to_ttt():
     ttt = FixedSolver("ttt", [(B, {"poe": -1.0})])
-    ens = EnsembleSolver(FixedSolver("dsl", [(A, FIT)]), ttt, strategy="poe", route="always")
+    ens = ensemble_solver(FixedSolver("dsl", [(A, FIT)]), ttt, strategy="poe", route="always")
     ens.solve(Task.from_json("t", make_task()), Budget(5))
     assert [[g.tolist() for g in per] for per in ttt.extra] == [[A]]
 
 
 def test_bad_strategy_named():
     with pytest.raises(ValueError, match="strategy 'vote'"):
-        EnsembleSolver(None, None, strategy="vote")
+        ensemble_solver(None, None, strategy="vote")
 
 
 def test_ablation_shows_each_solver_combined_and_oracle():
@@ -156,15 +155,15 @@ def test_ablation_shows_each_solver_combined_and_oracle():
 
 
 def test_ensemble_keeps_ttt_notes_and_the_run_sums_its_training():
-    from ensemble.runner import ttt_training
+    from ensemble.run.summary import ttt_training
 
     task = Task.from_json("t", make_task())
-    ttt = FixedSolver("ttt", [(B, {})])
-    ttt.last_detail = {"train": {"steps": 10, "tokens": 3000, "seconds": 2.0}}
-    ens = EnsembleSolver(FixedSolver("dsl", [(A, NEAR)]), ttt, route="always")
-    ens.solve(task, Budget(5))
+    train = {"steps": 10, "tokens": 3000, "seconds": 2.0}
+    ttt = FixedSolver("ttt", [(B, {})], detail={"train": train})
+    ens = ensemble_solver(FixedSolver("dsl", [(A, NEAR)]), ttt, route="always")
+    out = ens.solve(task, Budget(5))
     plain = {"train": {"steps": 30, "tokens": 9000, "seconds": 4.0}}
-    recs = [{"solver_detail": ens.last_detail}, {"solver_detail": plain}, {"solver_detail": None}]
+    recs = [{"solver_detail": out.detail}, {"solver_detail": plain}, {"solver_detail": None}]
     assert ttt_training(recs) == {
         "tasks": 2, "steps_median": 20.0, "seconds_median": 3.0, "tokens_per_s": 2000.0
     }  # fmt: skip

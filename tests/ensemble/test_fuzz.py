@@ -11,8 +11,9 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import ensemble.runner as runner
 from dsl.types import Task, TaskError
+from ensemble.run import provenance, records
+from ensemble.run.loop import run
 from ensemble.submission import validate
 from tests.conftest import make_task
 
@@ -41,7 +42,7 @@ file_bytes = st.one_of(
     task_like.map(lambda v: json.dumps(v).encode()),
 )
 GOOD_RECORD = json.dumps(
-    runner.make_record(Task.from_json("g0", make_task()), {"status": "ok"}, 0.1, "x")
+    records.make_record(Task.from_json("g0", make_task()), {"status": "ok"}, 0.1, "x")
 )
 # lines that can never be a usable record: not UTF-8 / not JSON, JSON that is not an object,
 # objects without the record's fields
@@ -53,7 +54,7 @@ bad_lines = st.one_of(
     ),
 )
 # a good record with one field replaced: may or may not be usable, must never break the run
-mutated = st.tuples(st.sampled_from(runner.REQUIRED + ("solver_detail", "attempt_sources")),
+mutated = st.tuples(st.sampled_from(records.REQUIRED + ("solver_detail", "attempt_sources")),
                     json_values).map(
     lambda kv: json.dumps({**json.loads(GOOD_RECORD), kv[0]: kv[1]}).encode()
 )  # fmt: skip
@@ -82,7 +83,7 @@ def _valid(content: bytes) -> bool:
 def test_any_task_files_and_results_lines(files, bad, other):
     with (
         tempfile.TemporaryDirectory() as tmp,
-        mock.patch.object(runner, "code_digest", lambda: "c"),
+        mock.patch.object(provenance, "code_digest", lambda: "c"),
     ):
         tasks, run_dir = Path(tmp) / "tasks", Path(tmp) / "run"
         tasks.mkdir()
@@ -100,9 +101,9 @@ def test_any_task_files_and_results_lines(files, bad, other):
             "resume": True,
         }
         with redirect_stdout(io.StringIO()) as printed:
-            summary = runner.run(cfg, run_dir, progress=False)
+            summary = run(cfg, run_dir, progress=False)
         out = printed.getvalue()
-        recs = runner.read_results(run_dir / "results.jsonl")
+        recs = records.read_results(run_dir / "results.jsonl")
         sub = json.loads((run_dir / "submission.json").read_text())
         ids = {"g0", "g1", *(f"f{i}" for i in range(len(files)))}
         assert set(sub) == ids and summary["n_tasks_run"] == len(ids)  # complete

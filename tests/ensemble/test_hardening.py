@@ -14,7 +14,8 @@ import pytest
 from ensemble.checks import UsageError, check_config, check_writable
 from ensemble.cli import precheck, score_main
 from ensemble.data import load_tasks
-from ensemble.runner import read_results, run
+from ensemble.run.loop import run
+from ensemble.run.records import read_results
 from ensemble.submission import validate
 from tests.conftest import make_task
 

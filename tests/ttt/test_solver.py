@@ -27,7 +27,7 @@ def test_solve_shapes_and_budget(model, flip_task, request):
     out = s.solve(flip_task, budget)
     assert len(out) == 1 and all(isinstance(c, Candidate) for c in out[0])
     assert budget.elapsed() < 30
-    d = s.last_detail
+    d = out.detail
     assert d["train"]["steps"] == 2 and d["infer"][0]["views_run"] == 2
     # the shape hint ("same" size rule) holds every answer to the test input's shape
     assert d["infer"][0]["shape_hint"] == list(flip_task.test_inputs[0].shape)
@@ -38,7 +38,7 @@ def test_no_ttt_and_extra_grids_ranked_by_poe(tiny_model_dir, flip_task):
     s = _solver(tiny_model_dir, steps=0, poe_views=2)
     truth = flip_task.test_outputs[0]
     out = s.solve(flip_task, Budget(30), extra=[[truth]])
-    assert "train" not in s.last_detail
+    assert "train" not in out.detail
     extra = [c for c in out[0] if c.detail.get("extra")]
     assert len(extra) <= 1 and all(np.isfinite(c.detail["poe"]) for c in extra)
     scores = [c.detail["poe"] for c in out[0] if c.detail.get("poe") is not None]
@@ -51,7 +51,7 @@ def test_too_long_gives_no_candidates(tiny_model_dir):
     s = TTTSolver({"path": str(tiny_model_dir), "device": "cpu", "max_length": 512}, SMALL)
     assert s.declines(task) == "too long for the model's context (512 tokens)"
     out = s.solve(task, Budget(20))
-    assert out == [[], []] and s.last_detail["status"] == "too_long"
+    assert out.candidates == [[], []] and out.detail["status"] == "too_long"
 
 
 def test_declines_only_what_no_prompt_fits(tiny_model_dir, flip_task):
@@ -97,7 +97,7 @@ def test_configs_compose_and_instantiate(ttt):
 def test_discover_phase_runs_after_supervised_training(tiny_grid_model_dir, flip_task):
     s = _solver(tiny_grid_model_dir, steps=None, epochs=1, discover={"share": 0.5, "group": 4})
     out = s.solve(flip_task, Budget(20))
-    d = s.last_detail
+    d = out.detail
     assert out[0] and d["train"]["steps"] >= 1
     rl = d["discover"]
     assert rl["groups"] >= 1 and rl["steps"] + rl["flat_groups"] <= rl["groups"]
@@ -108,11 +108,11 @@ def test_short_budget_runs_fewer_views_not_cut_off_ones(tiny_model_dir, flip_tas
     s = _solver(tiny_model_dir, steps=0, infer={"views": 8, "max_answer_tokens": 40})
     s.warmup()
     s._rates = (2000.0, 0.1, 0.5)  # a slow machine: decode steps of 0.1 s (1 view), 0.5 s (8)
-    s.solve(flip_task, Budget(5))  # 11 answer tokens: 8 batched views would take ~6 s of 3
-    assert 1 <= s.last_detail["infer"][0]["views_run"] < 8
+    out = s.solve(flip_task, Budget(5))  # 11 answer tokens: 8 batched views would take ~6 s
+    assert 1 <= out.detail["infer"][0]["views_run"] < 8
     s._rates = (2000.0, 1e-4, 1e-4)
-    s.solve(flip_task, Budget(5))
-    assert s.last_detail["infer"][0]["views_run"] == 8
+    out = s.solve(flip_task, Budget(5))
+    assert out.detail["infer"][0]["views_run"] == 8
 
 
 def test_training_leaves_time_for_the_poe_reranks(tiny_model_dir, flip_task):
@@ -141,5 +141,5 @@ def test_task_processes_create_no_multiprocessing_lock(tiny_model_dir, flip_task
     monkeypatch.setattr(
         ms.SemLock, "__init__", lambda self, *a, **k: made.append(1) or init(self, *a, **k)
     )
-    s.solve(flip_task, Budget(10))
-    assert s.last_detail["train"]["steps"] > 0 and made == []
+    out = s.solve(flip_task, Budget(10))
+    assert out.detail["train"]["steps"] > 0 and made == []
