@@ -67,3 +67,44 @@ def test_budget_counts_down():
     b = Budget(100.0)
     assert not b.expired() and 99 < b.remaining() <= 100
     assert b.share(0.5).seconds <= 50
+
+
+def test_candidate_json_round_trip():
+    from dsl.types import Candidate, grids_equal
+
+    c = Candidate(np.array([[1, 2]], dtype=np.int8), 0.75, "dsl", {"program": "O = f(I)", "x": {1}})
+    d = c.to_json()
+    assert d == {"grid": [[1, 2]], "score": 0.75, "source": "dsl",
+                 "detail": {"program": "O = f(I)", "x": "{1}"}}  # fmt: skip
+    back = Candidate.from_json(
+        {**d, "correct": True}
+    )  # a record's own keys are not the candidate's
+    assert grids_equal(back.grid, c.grid) and back.grid.dtype == np.int8
+    assert (back.score, back.source, back.detail) == (0.75, "dsl", d["detail"])
+    assert back.to_json() == d
+
+
+def test_one_grid_key_whatever_holds_the_grid():
+    from dsl.types import grid_key, grids_equal
+
+    a = np.array([[1, 2], [3, 4]], dtype=np.int8)
+    assert grid_key(a) == grid_key([[1, 2], [3, 4]]) == grid_key(a.astype(np.int64))
+    assert grid_key(a) != grid_key(a.reshape(1, 4)) and not grids_equal(a, a.reshape(1, 4))
+    assert grid_key([[1, 2], [3]]) != grid_key([[1, 2], [3, 4]])  # a malformed one still keys
+
+
+def test_solver_protocol_defaults_and_result():
+    from dsl.types import Candidate, Solver, SolveResult
+
+    class Echo(Solver):
+        name = "echo"
+
+        def solve(self, task, budget, extra=None):
+            return SolveResult([[Candidate(g, 1.0, self.name)] for g in task.test_inputs], {"n": 1})
+
+    task = Task.from_json("t", make_task(n_test=2))
+    s = Echo()
+    assert s.warmup() is None and s.declines(task) is None and s.fingerprint() == {}
+    out = s.solve(task, Budget(1))
+    assert len(out) == 2 and out[1][0].source == "echo" and out.detail == {"n": 1}
+    assert [len(r) for r in out] == [1, 1]
