@@ -17,7 +17,6 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import math
 import os
 import shutil
 import sys
@@ -43,6 +42,7 @@ from ttt.model import (
     resolve_path,
 )
 from ttt.positions import positions_for
+from ttt.train import cosine_decay
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +125,7 @@ def lr_factor(step: int, train_seconds: float, tc: dict) -> float:
             train_seconds / (60.0 * float(tc["max_minutes"])),
         ),
     )
-    lo = float(tc["min_lr_ratio"])
-    return lo + (1 - lo) * 0.5 * (1 + math.cos(math.pi * progress))
+    return cosine_decay(progress, float(tc["min_lr_ratio"]))
 
 
 def save_checkpoint(run_dir: Path, model, opt, state: dict, rng: np.random.Generator) -> None:

@@ -114,13 +114,19 @@ def collate(
     return out
 
 
+def cosine_decay(progress: float, min_ratio: float) -> float:
+    """LR multiplier at `progress` (0..1) of a cosine decay from 1 to `min_ratio`. The one cosine
+    of the project (test-time training and pre-training); transformers' schedulers fix their
+    horizon when made, and both loops here re-plan theirs as they measure time."""
+    return min_ratio + (1.0 - min_ratio) * 0.5 * (1.0 + math.cos(math.pi * progress))
+
+
 def cosine_factor(step: int, total: int, warmup: int, min_ratio: float) -> float:
     """LR multiplier: linear warmup, then cosine decay to min_ratio at `total`."""
     if warmup > 0 and step < warmup:
         return (step + 1) / warmup
     span = max(1, total - warmup)
-    progress = min(1.0, (step - warmup) / span)
-    return min_ratio + (1.0 - min_ratio) * 0.5 * (1.0 + math.cos(math.pi * progress))
+    return cosine_decay(min(1.0, (step - warmup) / span), min_ratio)
 
 
 def train_adapter(
