@@ -1,8 +1,9 @@
-"""Command-line entry points. Every @hydra.main of the project lives here.
+"""Command-line entry points: every CLI of the project lives here. The two that run configured
+work are Hydra apps; the two that read files take a few plain arguments (argparse).
 
 - arc-solve [overrides]           run a solver over a task set (Hydra app, conf/config.yaml)
-- arc-score SUBMISSION --solutions SOURCE
-- arc-report RUN_DIR | --compare RUN_A RUN_B
+- arc-score SUBMISSION --solutions SOURCE               (argparse)
+- arc-report RUN_DIR | --compare RUN_A RUN_B            (argparse)
 - arc-pretrain [overrides]        pre-train the default TTT model (conf/pretrain.yaml)
 """
 
@@ -172,7 +173,7 @@ def _solve_app(cfg: DictConfig) -> dict:
     print(format_summary(summary))
     if cfg.report:
         try:
-            from ensemble.report import write_report
+            from ensemble.report.page import write_report
 
             print(f"report: {write_report(run_dir)}")
         except (ImportError, OSError, ValueError) as e:
@@ -311,10 +312,44 @@ def score_main(argv: list[str] | None = None) -> int:
 
 
 def report_main(argv: list[str] | None = None) -> int:
-    """arc-report: see ensemble.report."""
-    from ensemble.report import main
+    """arc-report RUN_DIR [-o OUT] | --compare RUN_A RUN_B [-o OUT]: an HTML report of a run (or
+    a comparison of two; ensemble.report)."""
+    p = argparse.ArgumentParser(
+        prog="arc-report",
+        description="Write a self-contained HTML report of a run (or compare two).",
+    )
+    p.add_argument("run_dir", nargs="?", type=Path, help="run dir holding results.jsonl")
+    p.add_argument(
+        "--compare",
+        nargs=2,
+        type=Path,
+        metavar=("RUN_A", "RUN_B"),
+        help="compare two runs: the tasks one scores higher on (default out: RUN_A/compare_*.html)",
+    )
+    p.add_argument("-o", "--out", type=Path, help="output file (default: in the run dir)")
+    p.add_argument(
+        "--no-tasks", action="store_true", help="do not reload demonstrations and true outputs"
+    )
+    args = p.parse_args(argv)
+    if (args.run_dir is None) == (args.compare is None):
+        p.error("give either RUN_DIR or --compare RUN_A RUN_B")
+    dirs = args.compare or [args.run_dir]
+    for d in dirs:
+        if not (d / "results.jsonl").is_file():
+            print(f"arc-report: {d}: no results.jsonl (is this a run dir?)", file=sys.stderr)
+            return 2
+    if args.compare:
+        from ensemble.report.compare import format_paired, paired, write_compare
 
-    return main(argv)
+        pair = paired(*args.compare)
+        print(format_paired(pair))
+        path = write_compare(args.compare[0], args.compare[1], args.out, pair)
+    else:
+        from ensemble.report.page import write_report
+
+        path = write_report(args.run_dir, args.out, reload_tasks=not args.no_tasks)
+    print(path)
+    return 0
 
 
 @hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="pretrain")

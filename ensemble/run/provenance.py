@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 # Modules and packages of `ensemble` that only carry results (the run loop, CLI, reports): not
 # part of the code digest.
-_PLUMBING = ("run", "cli", "report", "compare", "ablation", "submission", "checks", "runlock")
+_PLUMBING = ("run", "cli", "report", "ablation", "submission", "checks", "runlock")
 
 
 def code_digest(roots: dict[str, Path] | None = None) -> str:

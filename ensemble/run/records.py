@@ -106,10 +106,13 @@ def record_problem(rec) -> str | None:
     return None
 
 
-def read_results(path: Path, problems: list[str] | None = None) -> dict[str, dict]:
+def read_results(path: Path, problems: list[str] | None = None, check=None) -> dict[str, dict]:
     """Finished records by task id (the last good one of each task). A line that is not a
     usable record (torn by a kill mid-write, not UTF-8, not JSON, not an object, missing
-    fields) is skipped and, with `problems`, described there by its line number."""
+    fields) is skipped and, with `problems`, described there by its line number. `check`: why a
+    parsed line is unusable, or None (default `record_problem`; a report takes any object with
+    a task id, and shows what it can)."""
+    check = check or record_problem
     done: dict[str, dict] = {}
     if not path.exists():
         return done
@@ -124,7 +127,7 @@ def read_results(path: Path, problems: list[str] | None = None) -> dict[str, dic
             except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
                 why = "not JSON (torn by a kill mid-write?)"
             else:
-                why = record_problem(rec)
+                why = check(rec)
             if why is None:
                 done[rec["task_id"]] = rec
             elif problems is not None:

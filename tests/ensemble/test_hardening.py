@@ -530,7 +530,7 @@ def test_a_required_value_left_unset_is_named(tmp_path):
 
 
 def test_arc_report_reads_past_bad_results_lines(good_dir, tmp_path, capsys):
-    from ensemble.report import main as report_main
+    from ensemble.cli import report_main
 
     run(cfg(good_dir), tmp_path, progress=False)
     with open(tmp_path / "results.jsonl", "ab") as f:

@@ -18,8 +18,10 @@ import pytest
 
 from dsl.datasets import raw_set
 from dsl.types import Task, grid_to_list
-from ensemble.compare import write_compare
-from ensemble.report import PALETTE, grid_png, main, write_report
+from ensemble.cli import report_main as main
+from ensemble.report.compare import write_compare
+from ensemble.report.page import write_report
+from ensemble.report.png import PALETTE, grid_png
 
 
 @pytest.fixture(scope="module")
@@ -278,7 +280,7 @@ def test_cli_and_compare(tmp_path, eval_tasks, capsys):
     assert f"paired on the {len(records)} tasks both runs scored" in text
     assert f"A scores higher (1): {b[0]['task_id']}" in text
     assert f"B scores higher (1): {b[1]['task_id']}" in text
-    from ensemble.compare import paired
+    from ensemble.report.compare import paired
 
     p = paired(run_a, _write_run(tmp_path / "c", b[1:]))  # a run still going: one task missing
     assert (p["tasks"], p["only_in_a"], p["only_in_b"]) == (len(records) - 1, 1, 0)

@@ -6,24 +6,20 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from ensemble.report import (
-    Run,
-    TaskView,
-    _attempts_html,
-    _card_attrs,
-    _error_html,
-    _filters_html,
-    _fmt_s,
-    _grid_html,
-    _notes_html,
-    _page,
-    _pct,
-    _stats,
-    _status,
-    _test_input,
-    _view,
-    load_run,
+from ensemble.report.html import (
+    attempts_html,
+    card_attrs,
+    error_html,
+    filters_html,
+    fmt_s,
+    grid_html,
+    notes_html,
+    page,
+    pct,
+    test_input,
 )
+from ensemble.report.load import Run, load_run
+from ensemble.report.views import TaskView, run_stats, status_of, task_view
 from ensemble.run.records import read_results
 from ensemble.run.summary import summarize
 
@@ -31,35 +27,35 @@ from ensemble.run.summary import summarize
 def _cmp_card(tid: str, va: TaskView, vb: TaskView, side: str) -> str:
     """One task that one run scores higher on: both runs' attempts for each test input."""
     win = va if side == "a" else vb
-    attrs = _card_attrs(tid, win, f' data-cmp="{side}"')
+    attrs = card_attrs(tid, win, f' data-cmp="{side}"')
     parts = [
         f"<section {attrs}><header><h2>{escape(tid)}</h2>"
         f'<span class="badge ok">{side.upper()} scores higher</span>'
     ]
     for name, r in (("A", va), ("B", vb)):
         parts.append(
-            f'<span class="meta">{name}: {_pct(r.score)} · {escape(_status(r.rec))} · '
-            f"{_fmt_s(float(r.rec.get('time_s') or 0.0))}</span>"
+            f'<span class="meta">{name}: {pct(r.score)} · {escape(status_of(r.rec))} · '
+            f"{fmt_s(float(r.rec.get('time_s') or 0.0))}</span>"
         )
     parts.append("</header>")
-    parts += [_error_html(r.rec, f"{name}: ") for name, r in (("A", va), ("B", vb))]
+    parts += [error_html(r.rec, f"{name}: ") for name, r in (("A", va), ("B", vb))]
     n = max(len(va.correct), len(vb.correct))
     for i in range(n):
-        test_in = _test_input(va, i) if va.task is not None else _test_input(vb, i)
+        test_in = test_input(va, i) if va.task is not None else test_input(vb, i)
         truths = [r.truths[i] for r in (va, vb) if i < len(r.truths) and r.truths[i] is not None]
         figs = []
         if test_in is not None:
             figs.append(
-                f"<figure><figcaption>test input {i + 1}</figcaption>{_grid_html(test_in)}</figure>"
+                f"<figure><figcaption>test input {i + 1}</figcaption>{grid_html(test_in)}</figure>"
             )
         if truths:
             figs.append(
                 '<figure class="truth"><figcaption>expected</figcaption>'
-                f"{_grid_html(truths[0])}</figure>"
+                f"{grid_html(truths[0])}</figure>"
             )
         for name, r in (("A", va), ("B", vb)):
             if i < len(r.correct):
-                figs.append('<span class="sep"></span>' + _attempts_html(r, i, f"{name} ")[0])
+                figs.append('<span class="sep"></span>' + attempts_html(r, i, f"{name} ")[0])
         parts.append(f'<h3>test {i + 1} of {n}</h3><div class="row">{"".join(figs)}</div>')
     parts.append("</section>")
     return "".join(parts)
@@ -74,9 +70,9 @@ def write_compare(
     if not rb.tasks and ra.tasks:
         rb.tasks = {k: t for k, t in ra.tasks.items() if k in rb.results}
     out = Path(out) if out is not None else ra.path / f"compare_{rb.path.name}.html"
-    va = {t: _view(r, ra.tasks.get(t) or rb.tasks.get(t)) for t, r in ra.results.items()}
-    vb = {t: _view(r, rb.tasks.get(t) or ra.tasks.get(t)) for t, r in rb.results.items()}
-    sa, sb = _stats(va), _stats(vb)
+    va = {t: task_view(r, ra.tasks.get(t) or rb.tasks.get(t)) for t, r in ra.results.items()}
+    vb = {t: task_view(r, rb.tasks.get(t) or ra.tasks.get(t)) for t, r in rb.results.items()}
+    sa, sb = run_stats(va), run_stats(vb)
     groups: dict[str, list[str]] = {k: [] for k in ("a", "b", "both", "neither", "unknown")}
     for tid in sorted(set(va) & set(vb)):
         x, y = va[tid].score, vb[tid].score
@@ -104,17 +100,17 @@ def write_compare(
     table = (
         '<table class="t"><thead><tr><th></th><th class="n">A</th><th class="n">B</th></tr></thead>'
         "<tbody>"
-        + row("score", _pct(sa["score"]), _pct(sb["score"]))
-        + row("score per output", _pct(sa["score_per_output"]), _pct(sb["score_per_output"]))
-        + row("oracle", _pct(sa["oracle"]), _pct(sb["oracle"]))
+        + row("score", pct(sa["score"]), pct(sb["score"]))
+        + row("score per output", pct(sa["score_per_output"]), pct(sb["score_per_output"]))
+        + row("oracle", pct(sa["oracle"]), pct(sb["oracle"]))
         + row("tasks", str(sa["n_tasks"]), str(sb["n_tasks"]))
         + row(
             "statuses",
             escape(", ".join(f"{k}: {n}" for k, n in sa["status_counts"].items())),
             escape(", ".join(f"{k}: {n}" for k, n in sb["status_counts"].items())),
         )
-        + row("median time", _fmt_s(sa["time"]["median"]), _fmt_s(sb["time"]["median"]))
-        + row("total time", _fmt_s(sa["time"]["total"]), _fmt_s(sb["time"]["total"]))
+        + row("median time", fmt_s(sa["time"]["median"]), fmt_s(sb["time"]["median"]))
+        + row("total time", fmt_s(sa["time"]["total"]), fmt_s(sb["time"]["total"]))
         + "</tbody></table>"
     )
 
@@ -157,13 +153,13 @@ def write_compare(
     body = (
         f"<h1>{escape(title)}</h1><div class='meta'>A = {escape(str(ra.path.resolve()))}<br>"
         f"B = {escape(str(rb.path.resolve()))}</div>"
-        f"{_notes_html([f'A: {n}' for n in ra.notes] + [f'B: {n}' for n in rb.notes])}"
+        f"{notes_html([f'A: {n}' for n in ra.notes] + [f'B: {n}' for n in rb.notes])}"
         f'<section id="summary"><div class="panel"><h3>summary</h3>{table}{pair_table}</div>'
         f'<div class="panel" style="flex:1;min-width:400px"><h3>tasks</h3>{lists}</div></section>'
-        f'{_filters_html(shown, buttons)}<main id="cards">{cards}</main>'
+        f'{filters_html(shown, buttons)}<main id="cards">{cards}</main>'
     )
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(_page(title, body), encoding="utf-8")
+    out.write_text(page(title, body), encoding="utf-8")
     return out
 
 
