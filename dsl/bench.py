@@ -166,12 +166,15 @@ def kernel_bench(n_tasks: int) -> None:
 
     cfg = {**DEFAULTS, "max_fits": 10**9}
     explore(tasks[0], cfg, Budget(60), 2000)  # JIT outside the timing
-    n_ap, t_ap = 0, 0.0
+    n_ap, t_ap, stages = 0, 0.0, {}
     for t in tasks:
         r = explore(t, cfg, Budget(600), 100000)
         t_ap += r.stage_s["graph"]
         n_ap += r.n_evals
+        for k, v in r.stage_s.items():
+            stages[k] = stages.get(k, 0.0) + v
     print(f"graph stage: {n_ap / t_ap:,.0f} applications/s ({n_ap} on {len(tasks)} tasks)")
+    print("  seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
     # The typed enumeration (the stage after the graph), in its own unit (primitive on all inputs)
     n_ev, t_ev = 0, 0.0
     cfg = {**DEFAULTS, "max_evals": 3000, "max_fits": 10**9, "max_fits_hard": 10**9}

@@ -34,6 +34,7 @@ class Explorer:
         self.result = SearchResult()
         self.keys: set[str] = set()
         self.near: list[tuple[float, float, int]] = []  # (-accuracy, cost, state)
+        self.seconds = {"check": 0.0, "pieces": 0.0}  # time per stage (the rest: expansion)
 
     def sized(self, states: np.ndarray) -> np.ndarray:
         """Which states have every demo output's shape on the demo inputs (bool per state)."""
@@ -51,6 +52,13 @@ class Explorer:
 
     def visit_all(self, states: np.ndarray) -> None:
         """Visit the new states whose images on every demo input have the output's shape."""
+        t0 = time.monotonic()
+        try:
+            self._visit_sized(states)
+        finally:
+            self.seconds["check"] += time.monotonic() - t0
+
+    def _visit_sized(self, states: np.ndarray) -> None:
         for s in states[self.sized(states)].tolist():
             self.visit(s)
             if len(self.result.fits) >= self.cfg["max_fits"]:
@@ -90,6 +98,13 @@ class Explorer:
 
     def compose(self) -> None:
         """Overlays of pieces that reproduce every demo output become fits."""
+        t0 = time.monotonic()
+        try:
+            self._compose()
+        finally:
+            self.seconds["pieces"] += time.monotonic() - t0
+
+    def _compose(self) -> None:
         cfg = self.cfg
         for cover in self.pieces.covers(cfg["pieces_max_bases"], cfg["pieces_max"]):
             names: dict[int, str] = {}
@@ -135,10 +150,11 @@ def explore(task: Task, cfg: dict, budget: Budget, max_apps: int) -> SearchResul
     inner = [i for i in every if fns[i].op not in shallow]
     for depth in range(1, int(cfg["graph_depth"]) + 1):
         ids = every if depth == 1 else inner if depth == 2 else inner[: int(cfg["graph_deep_fns"])]
-        for new in g.layer(depth, ids):
-            ex.visit_all(new)
-            if len(ex.result.fits) >= cfg["max_fits"]:
-                break
+        for parents, fn_ids in _by_total_cost(g, depth, ids):
+            for new in g.layer(depth, fn_ids, parents):
+                ex.visit_all(new)
+                if len(ex.result.fits) >= cfg["max_fits"]:
+                    break
         if depth == 1 and cfg["size_functions"] and not g.stopped:
             _size_layer(g, ex, cfg)
         if cfg["pieces"]:
@@ -151,8 +167,21 @@ def explore(task: Task, cfg: dict, budget: Budget, max_apps: int) -> SearchResul
     res.n_states = g.n
     res.n_evals = g.n_apps
     res.timed_out = g.stopped == "time"
-    res.stage_s["graph"] = time.monotonic() - t0
+    total = time.monotonic() - t0
+    res.stage_s = {"graph": total, **ex.seconds, "expand": total - sum(ex.seconds.values())}
     return res
+
+
+def _by_total_cost(g: Graph, depth: int, fn_ids: list[int]):
+    """(parents, functions) blocks of one depth, cheapest compositions first: a budget that ends
+    inside a depth has tried every cheap function on every parent, not every function on the
+    first parents."""
+    parents = np.flatnonzero(g.depth[: g.n] == depth - 1)
+    p_costs = sorted(set(g.cost[parents].tolist()))
+    f_costs = sorted({g.fns[f].cost for f in fn_ids})
+    pairs = sorted(((pc, fc) for pc in p_costs for fc in f_costs), key=lambda t: (sum(t), t))
+    for pc, fc in pairs:
+        yield parents[g.cost[parents] == pc], [f for f in fn_ids if g.fns[f].cost == fc]
 
 
 def _blank_output(task: Task) -> Fn | None:

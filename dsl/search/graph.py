@@ -117,6 +117,8 @@ class Graph:
         self.seen = {_row_hashes(self.ids[:1])[0].item()}
         self.max_apps, self.max_states, self.budget = max_apps, max_states, budget
         self.n_apps = 0
+        self._blocks: dict[tuple[int, ...], int] = {}  # function list -> id (rows' key)
+        self._rows: list[dict[int, dict[int, np.ndarray]]] = [{} for _ in self.inputs]
         self.stopped = ""  # why expansion stopped early: "" (it did not), "work", "time"
 
     def image(self, k: int, i: int) -> Grid:
@@ -165,7 +167,10 @@ class Graph:
         fn_ids = list(fn_ids)
         n_f = len(fn_ids)
         fn_arr = np.asarray(fn_ids, dtype=np.int32)
-        rows: list[dict[int, np.ndarray]] = [{} for _ in self.inputs]
+        # An image's children under this list of functions are computed once for the whole
+        # search, whichever parents and layers reach that image.
+        block = self._blocks.setdefault(tuple(fn_ids), len(self._blocks))
+        rows = [r.setdefault(block, {}) for r in self._rows]
         if parents is None:
             parents = np.flatnonzero(self.depth[: self.n] == depth - 1)
         at = 0
