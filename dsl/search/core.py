@@ -1,5 +1,6 @@
-"""The search: bottom-up typed enumeration with observational de-duplication, final inferred
-steps, exact verification on every demonstration, ranking.
+"""The search entry point (`search`: the graph stage, then the typed enumeration) and the typed
+enumeration itself: bottom-up, with observational de-duplication, final inferred steps, exact
+verification on every demonstration, ranking.
 
 A *state* is one expression evaluated on every input of the task at once (demo inputs, then test
 inputs); two expressions whose values agree on all inputs are the same state, and only the
