@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -387,20 +386,3 @@ def _checkpoint(run_dir, export_dir, model, tok, opt, state, rng, n_params, dc) 
     print(
         f"checkpoint at step {state['step']} -> {run_dir / 'checkpoint'}, {export_dir}", flush=True
     )
-
-
-def cli(argv: list[str] | None = None) -> None:
-    """`python -m ttt.pretrain key=value ...`: compose conf/pretrain.yaml with Hydra overrides
-    (the `arc-pretrain` entry point in ensemble/cli.py does the same through @hydra.main)."""
-    from hydra import compose, initialize_config_dir
-
-    conf_dir = Path(__file__).resolve().parent.parent / "conf"
-    with initialize_config_dir(config_dir=str(conf_dir), version_base=None):
-        cfg = compose(
-            config_name="pretrain", overrides=list(argv if argv is not None else sys.argv[1:])
-        )
-    main(cfg)
-
-
-if __name__ == "__main__":
-    cli()
