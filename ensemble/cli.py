@@ -315,8 +315,8 @@ def score_main(argv: list[str] | None = None) -> int:
 
 
 def report_main(argv: list[str] | None = None) -> int:
-    """arc-report RUN_DIR [-o OUT] | --compare RUN_A RUN_B [-o OUT]: an HTML report of a run (or
-    a comparison of two; ensemble.report)."""
+    """arc-report RUN_DIR [-o OUT] | --compare RUN_A RUN_B [-o OUT] | --compact RUN_DIR: an HTML
+    report of a run, a comparison of two, or a run's compact per-task lines (ensemble.report)."""
     p = argparse.ArgumentParser(
         prog="arc-report",
         description="Write a self-contained HTML report of a run (or compare two).",
@@ -329,6 +329,11 @@ def report_main(argv: list[str] | None = None) -> int:
         metavar=("RUN_A", "RUN_B"),
         help="compare two runs: the tasks one scores higher on (default out: RUN_A/compare_*.html)",
     )
+    p.add_argument(
+        "--compact",
+        action="store_true",
+        help="write RUN_DIR/tasks.jsonl: one short line per task (what a benchmark commits)",
+    )
     p.add_argument("-o", "--out", type=Path, help="output file (default: in the run dir)")
     p.add_argument(
         "--no-tasks", action="store_true", help="do not reload demonstrations and true outputs"
@@ -336,12 +341,18 @@ def report_main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if (args.run_dir is None) == (args.compare is None):
         p.error("give either RUN_DIR or --compare RUN_A RUN_B")
+    if args.compact and args.compare:
+        p.error("--compact takes one RUN_DIR")
     dirs = args.compare or [args.run_dir]
     for d in dirs:
         if not (d / "results.jsonl").is_file():
             print(f"arc-report: {d}: no results.jsonl (is this a run dir?)", file=sys.stderr)
             return 2
-    if args.compare:
+    if args.compact and args.run_dir is not None:
+        from ensemble.report.compact import write_compact
+
+        path = write_compact(args.run_dir, args.out)
+    elif args.compare:
         from ensemble.report.compare import format_paired, paired, write_compare
 
         pair = paired(*args.compare)

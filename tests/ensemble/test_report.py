@@ -439,3 +439,28 @@ def test_solver_notes_and_memory_shown(tmp_path, eval_tasks):
     page = write_report(run, tasks=list(eval_tasks.values())).read_text()
     assert "solver notes" in page and "skipped: confident &lt;program&gt;" in page
     assert "321 MB" in page
+
+
+def test_compact_lines_keep_what_a_benchmark_commits(tmp_path):
+    from ensemble.run.loop import run
+
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    flip = {"train": [{"input": [[1, 2], [5, 6]], "output": [[2, 1], [6, 5]]}] * 2,
+            "test": [{"input": [[3, 4], [7, 8]], "output": [[4, 3], [8, 7]]}]}  # fmt: skip
+    (tasks / "a.json").write_text(json.dumps(flip))
+    (tasks / "b.json").write_text("{not json")
+    cfg = {
+        "data": {"name": "path", "path": str(tasks)},
+        "solver": {"_target_": "ensemble.baselines.SymmetrySolver"},
+        "budget": {"task_s": 5.0, "grace_s": 1.0, "memory_mb": None},
+        "parallel": {"backend": "sequential", "n_jobs": 1, "threads_per_worker": 1},
+    }
+    run(cfg, tmp_path / "run", progress=False)
+    assert main(["--compact", str(tmp_path / "run")]) == 0
+    lines = (tmp_path / "run" / "tasks.jsonl").read_text().splitlines()
+    a, b = (json.loads(line) for line in lines)
+    assert a == {"task_id": "a", "status": "ok", "score": 1.0, "time_s": a["time_s"],
+                 "correct": [True], "by": [["symmetry", "fallback"]],
+                 "program": ["O = flip_lr(I)"]}  # fmt: skip
+    assert b["status"] == "invalid" and b["program"] is None and "bad JSON" in b["error"]
