@@ -84,4 +84,12 @@ class DSLSolver(Solver):
                     )
                 )
             out.append(cands[: self.max_candidates])
-        return SolveResult(out)
+        detail = {
+            "applications": res.n_evals,
+            "states": res.n_states,
+            # True when the wall clock (the safety limit), not the work budget, ended the search:
+            # only then can the same command give other answers on a busier machine
+            "stopped_by_clock": res.timed_out,
+            "stage_s": {k: round(v, 3) for k, v in res.stage_s.items()},
+        }
+        return SolveResult(out, detail)

@@ -207,11 +207,9 @@ def _size_layer(g: Graph, ex: Explorer, cfg: dict) -> None:
         for name in cfg["size_functions"]
     ]
     for s in sources:
-        ex.allow_test_shapes(
-            [g.image(k, int(i)).shape for k, i in enumerate(g.ids[s])][ex.n_demo :]
-        )
-    if not fns:
-        return
+        ex.allow_test_shapes([im.shape for im in g.images(s)[ex.n_demo :]])
+    if not fns or 0 in sources:
+        return  # outputs have the inputs' shapes: size-aware functions would seldom matter
     ids = g.add_functions(fns)
     for new in g.layer(0, ids, parents=states[g.depth[: g.n] <= 1]):
         ex.visit_all(new)
