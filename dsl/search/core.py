@@ -60,12 +60,12 @@ DEFAULTS: dict[str, Any] = {
     "graph_deep_fns": 60,
     # Work budgets. A budget of s seconds buys graph_share * s * graph_apps_per_s function
     # applications for the graph, and the rest of s (plus what the graph left unused) at
-    # enumerate_evals_per_s for the enumeration: nominal rates, about half this machine's
-    # measured ones, so the same budget gives the same answers on an idle or a busy machine
-    # (the wall clock stays as a safety limit only).
+    # enumerate_evals_per_s for the enumeration: nominal rates, below the slowest tasks' measured
+    # ones, so the same budget gives the same answers on an idle or a busy machine (the wall
+    # clock stays as a safety limit only).
     "graph_share": 0.6,
-    "graph_apps_per_s": 20000,
-    "enumerate_evals_per_s": 3000,
+    "graph_apps_per_s": 15000,
+    "enumerate_evals_per_s": 2000,
     "graph_max_apps": 1000000,  # caps, whatever the budget
     "graph_max_states": 150000,
     "graph_exclude": ["identity"],
