@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Issue 15's figures for the DSL with the image graph, pieces and size-first stages (pinned in PIN):
+#   1. the DSL alone at 30 s on all 400 ARC-AGI-1 evaluation tasks (about 50 min);
+#   2. the same at 5 s (about 10 min);
+#   3. the tuning set arc2_train_unseen (233 tasks) at 5 s;
+#   4. ARC-AGI-2 evaluation (120 tasks) at 30 s.
+# Full run dirs go to runs/dslv2/ (git-ignored); what is committed here per run is its summary and
+# one compact line per task (`arc-report --compact`). Resumable: re-run to finish a step.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+here=runs/bench/dsl_graph
+pin=$(cat $here/PIN)
+step() {
+  local name=$1
+  shift
+  runs/bench/pinned.sh "$pin" solver=dsl parallel.n_jobs=2 report=false progress=false "$@" \
+    hydra.run.dir=runs/dslv2/$name
+  ARC_CMD=arc-report runs/bench/pinned.sh "$pin" --compact runs/dslv2/$name
+  mkdir -p $here/$name
+  cp runs/dslv2/$name/summary.json runs/dslv2/$name/tasks.jsonl $here/$name/
+}
+step arc1_eval_dsl30 data=arc1_eval budget.task_s=30
+step arc1_eval_dsl5 data=arc1_eval budget.task_s=5
+step arc2_train_unseen_dsl5 data=arc2_train_unseen budget.task_s=5
+step arc2_eval_dsl30 data=arc2_eval budget.task_s=30
