@@ -63,9 +63,9 @@ DEFAULTS: dict[str, Any] = {
     # enumerate_evals_per_s for the enumeration: nominal rates, below the slowest tasks' measured
     # ones, so the same budget gives the same answers on an idle or a busy machine (the wall
     # clock stays as a safety limit only).
-    "graph_share": 0.6,
+    "graph_share": 0.5,
     "graph_apps_per_s": 15000,
-    "enumerate_evals_per_s": 2000,
+    "enumerate_evals_per_s": 3000,
     "graph_max_apps": 1000000,  # caps, whatever the budget
     "graph_max_states": 150000,
     "graph_exclude": ["identity"],
@@ -96,6 +96,9 @@ DEFAULTS: dict[str, Any] = {
     "pieces_max_bases": 20,  # bases tried, fewest wrong cells first
     "pieces_overlay_cost": 0.5,
     "enumerate": True,  # the typed enumeration after the graph (objects, masks, two-grid steps)
+    # ... without the size-aware primitives: the graph's size stage gives them their argument,
+    # and in the enumeration their second grid argument multiplies the work of every cost level
+    "enumerate_exclude": ["tile_to", "upscale_to", "downscale_to", "embed_to", "centre_to"],
 }
 
 
@@ -148,7 +151,10 @@ class Searcher:
         self.result = SearchResult()
         self.fit_keys: set = set()
         self.near: list[tuple[float, float, int, Node, str | None, tuple]] = []
-        self.prims = sorted(primitives().values(), key=lambda p: (p.cost, p.name))
+        skip = set(cfg["enumerate_exclude"])
+        self.prims = sorted(
+            (p for p in primitives().values() if p.name not in skip), key=lambda p: (p.cost, p.name)
+        )
         colours = sorted(
             {int(c) for p in task.train for g in (p.input, p.output) for c in np.unique(g)}
         )
