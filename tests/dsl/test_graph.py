@@ -102,3 +102,18 @@ def test_unseen_tuning_set_is_disjoint_from_arc1():
     arc1 = set(raw_set("arc1_train")) | set(raw_set("arc1_eval"))
     assert not ids & arc1
     assert set(raw_set("arc2_train_unseen")) == ids
+
+
+def test_size_first_scales_to_a_fixed_output_size():
+    # Inputs of 2x2, 3x3 and 6x6 all become 6x6: the factor changes, the output size does not.
+    rng = np.random.default_rng(4)
+    pairs = []
+    for side in (2, 3, 2, 3):
+        g = rng.integers(1, 4, size=(side, side)).astype(np.int8)
+        pairs.append(Pair(g, np.kron(g, np.ones((6 // side, 6 // side), dtype=np.int8))))
+    task = Task("size", pairs[:3], [pairs[3].input], [pairs[3].output])
+    res = explore(task, SMALL, Budget(60), 20000)
+    right = [f for f in res.fits if np.array_equal(f.test_outputs[0], task.test_outputs[0])]
+    assert right and "upscale_to" in right[0].program.text()
+    prog = parse(right[0].program.text())
+    assert all(np.array_equal(prog.run(p.input), p.output) for p in task.train)
