@@ -85,7 +85,7 @@ class DSLSolver(Solver):
                 )
             out.append(cands[: self.max_candidates])
         detail = {
-            "applications": res.n_evals,
+            **res.work,  # graph_applications, enumeration_evals
             "states": res.n_states,
             # True when the wall clock (the safety limit), not the work budget, ended the search:
             # only then can the same command give other answers on a busier machine

@@ -411,6 +411,7 @@ def search(task: Task, budget: Budget, cfg: dict | None = None) -> SearchResult:
         res.near += g.near
         res.n_states, res.n_evals, res.timed_out = g.n_states, g.n_evals, g.timed_out
         res.stage_s.update(g.stage_s)
+        res.work["graph_applications"] = g.n_evals
         graph_part *= (
             min(1.0, g.n_evals / apps) if apps else 0.0
         )  # what it did not use is passed on
@@ -425,6 +426,7 @@ def search(task: Task, budget: Budget, cfg: dict | None = None) -> SearchResult:
         res.n_evals += e.n_evals
         res.depth_done, res.timed_out = e.depth_done, res.timed_out or e.timed_out
         res.stage_s["enumerate"] = time.monotonic() - t0
+        res.work["enumeration_evals"] = e.n_evals
     if table is not None:
         res = _map_back(res, task, table)
     _penalise_sizes(res, task, c["size_penalty"])

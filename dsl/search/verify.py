@@ -37,6 +37,7 @@ class SearchResult:
     depth_done: int = 0  # last cost level (half units) fully explored by the enumerator
     timed_out: bool = False
     stage_s: dict[str, float] = field(default_factory=dict)  # seconds spent per stage
+    work: dict[str, int] = field(default_factory=dict)  # work done per stage, in its own unit
 
 
 def run_all(prog: Program, inputs: list[Grid]) -> list[Grid | None]:

@@ -29,7 +29,7 @@ def test_solver_returns_verified_candidates():
         fitting = [x.detail["fits_all_demos"] for x in cands]
         assert fitting == sorted(fitting, reverse=True)  # fits before near-misses
     # the search's work, per stage, and whether the clock (not the work budget) ended it
-    assert out.detail["applications"] > 0 and out.detail["stopped_by_clock"] in (False, True)
+    assert out.detail["graph_applications"] > 0 and out.detail["stopped_by_clock"] in (False, True)
     assert {"graph", "expand", "check", "pieces"} <= set(out.detail["stage_s"])
 
 
