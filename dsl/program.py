@@ -93,6 +93,11 @@ class Program:
     def cost(self) -> float:
         return sum(op_cost(s.op) for s in self.steps)
 
+    def then(self, op: str, lits: tuple) -> Program:
+        """This program with one more step: `op` applied to its output, then the literals."""
+        last = self.steps[-1].target if self.steps else INPUT
+        return Program((*self.steps, Step(f"x{len(self.steps) + 1}", op, (Ref(last), *lits))))
+
 
 # ----- inferred-parameter operations (their literal argument is learned from demos) -----
 

@@ -132,12 +132,6 @@ def to_program(node: Node) -> Program:
     return Program(tuple(steps))
 
 
-def extend(prog: Program, op: str, lits: tuple) -> Program:
-    last = prog.steps[-1].target if prog.steps else INPUT
-    step = Step(f"x{len(prog.steps) + 1}", op, (Ref(last), *lits))
-    return Program((*prog.steps, step))
-
-
 class Searcher:
     def __init__(self, task: Task, cfg: dict, budget: Budget):
         self.task, self.cfg, self.budget = task, cfg, budget
@@ -230,7 +224,7 @@ class Searcher:
         prog = to_program(node)
         cost = node.cost + extra
         if op is not None:
-            prog = extend(prog, op, lits)
+            prog = prog.then(op, lits)
             cost += _inferred_cost(op)
         if not fits_demos(prog, self.task):
             return

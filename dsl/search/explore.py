@@ -76,7 +76,7 @@ class Explorer:
         if self.cfg["colour_map"]:
             r = infer.infer_colour_map(demo, self.outs, tests)
             if r:
-                prog = _extend(self.g.program(s), r[0], r[1])
+                prog = self.g.program(s).then(r[0], r[1])
                 self.found(prog, cost + op_cost(r[0]) + r[2], "graph")
                 return
         shapes = tuple(t.shape for t in tests)
@@ -125,11 +125,6 @@ class Explorer:
             prog = self.g.program(s)
             out.append(Fit(prog, cost, run_all(prog, list(self.task.test_inputs)), False, -negacc))
         return out
-
-
-def _extend(prog: Program, op: str, lits: tuple) -> Program:
-    last = prog.steps[-1].target if prog.steps else "I"
-    return Program((*prog.steps, Step(f"x{len(prog.steps) + 1}", op, (Ref(last), *lits))))
 
 
 def explore(task: Task, cfg: dict, budget: Budget, max_apps: int) -> SearchResult:
