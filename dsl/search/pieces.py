@@ -34,8 +34,8 @@ class Pieces:
 
     def __init__(self, outs: list[Grid]):
         self.outs = outs
-        flat = np.concatenate([o.reshape(-1) for o in outs])
-        self.out_zero = _bits(flat == 0)
+        self.flat_out = np.concatenate([o.reshape(-1) for o in outs])
+        self.out_zero = _bits(self.flat_out == 0)
         # paint bits, test shapes -> (state, cost): one piece per distinct effect, the cheapest
         self.pieces: dict[tuple[int, tuple], tuple[int, float]] = {}
         self.bases: list[tuple[int, float, int, int, tuple]] = []  # (#wrong, cost, state, ...)
@@ -43,8 +43,7 @@ class Pieces:
     def add(self, state: int, demo: list[Grid], test_shapes: tuple, cost: float) -> None:
         """Record a sized state (its images on the demo inputs match the outputs' shapes)."""
         a = np.concatenate([d.reshape(-1) for d in demo])
-        o = np.concatenate([x.reshape(-1) for x in self.outs])
-        wrong = _bits(a != o)
+        wrong = _bits(a != self.flat_out)
         if wrong & self.out_zero:
             return  # wrong where the output is background: no overlay can fix it
         self.bases.append((wrong.bit_count(), cost, state, wrong, test_shapes))
