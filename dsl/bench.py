@@ -85,8 +85,15 @@ def solve_one(task: Task, search: dict, task_s: float) -> dict:
         )
         for i, expected in enumerate(task.test_outputs or [])
     ]
+    stages = {
+        c.detail.get("stage")
+        for i, expected in enumerate(task.test_outputs or [])
+        for c in (cands[i][:2] if i < len(cands) else [])
+        if np.array_equal(c.grid, expected)
+    }
     return {
         "task_id": task.id,
+        "stage": sorted(s for s in stages if s) or None,  # the stages behind the right attempts
         "time_s": round(dt, 3),
         "score": sum(correct) / len(correct) if correct else 0.0,
         "solved_at_s": max(found) if found and None not in found else None,
