@@ -2,6 +2,7 @@
 
     python -m dsl.bench --set arc1_train --limit 50 --task-s 10        # score, time, memory
     python -m dsl.bench --kernel                                      # inner-loop speed, JIT
+    python -m dsl.bench --calibrate               # the graph's work weights (op_us.json)
 
 Tune only on arc1_train (the evaluation set is for reporting).
 """
@@ -150,6 +151,33 @@ def time_to_solve(rows: list[dict], task_s: float) -> str:
     return " ".join(f"{t:g}s:{sum(a <= t for a in at)}" for t in marks)
 
 
+# ----- calibration -----
+
+
+def calibrate(every: int, work_s: float) -> None:
+    """Measure the mean time of each graph function's calls while the graph searches the tuning
+    sets (every `every`-th task of ARC-AGI-1 training and arc2_train_unseen), and write it to
+    dsl/search/op_us.json: the weights of the graph's work budget."""
+    from dsl.search.core import DEFAULTS
+    from dsl.search.explore import explore
+    from dsl.search.graph import OP_US, Graph
+
+    tasks = bundled_tasks("arc1_train")[::every] + bundled_tasks("arc2_train_unseen")[::every]
+    cfg = {**DEFAULTS, "max_fits": 10**9}
+    explore(tasks[0], cfg, Budget(60), 40_000)  # JIT outside the timing
+    Graph.timing = {}
+    try:
+        for t in tasks:
+            explore(t, cfg, Budget(600), work_s * 1e6)
+        timing = Graph.timing
+    finally:
+        Graph.timing = None
+    table = {op: round(1e6 * sec / n, 1) for op, (sec, n) in sorted(timing.items())}
+    OP_US.write_text(json.dumps(table, indent=0, sort_keys=True) + "\n")
+    calls = sum(n for _, n in timing.values())
+    print(f"{len(table)} functions, {calls} calls on {len(tasks)} tasks -> {OP_US}")
+
+
 # ----- kernel mode -----
 
 
@@ -172,10 +200,10 @@ def kernel_bench(n_tasks: int) -> None:
     from dsl.search.explore import explore
 
     cfg = {**DEFAULTS, "max_fits": 10**9}
-    explore(tasks[0], cfg, Budget(60), 2000)  # JIT outside the timing
+    explore(tasks[0], cfg, Budget(60), 40_000)  # JIT outside the timing
     n_ap, t_ap, stages = 0, 0.0, {}
     for t in tasks:
-        r = explore(t, cfg, Budget(600), 100000)
+        r = explore(t, cfg, Budget(600), 2e6)  # 2 s of calibrated work
         t_ap += r.stage_s["graph"]
         n_ap += r.n_evals
         for k, v in r.stage_s.items():
@@ -249,9 +277,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--kernel", action="store_true", help="inner-loop speed and JIT warm-up")
     ap.add_argument("--kernel-tasks", type=int, default=10)
+    ap.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="measure each graph function's time on the tuning sets -> dsl/search/op_us.json",
+    )
     args = ap.parse_args(argv)
     if args.kernel:
         kernel_bench(args.kernel_tasks)
+    elif args.calibrate:
+        calibrate(every=8, work_s=1.0)
     else:
         run_bench(args)
 

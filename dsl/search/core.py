@@ -58,15 +58,16 @@ DEFAULTS: dict[str, Any] = {
     "graph": True,
     "graph_depth": 3,  # depths 1-2 with every function, 3 with the first graph_deep_fns
     "graph_deep_fns": 60,
-    # Work budgets. A budget of s seconds buys graph_share * s * graph_apps_per_s function
-    # applications for the graph, and the rest of s (plus what the graph left unused) at
-    # enumerate_evals_per_s for the enumeration: nominal rates, below the slowest tasks' measured
-    # ones, so the same budget gives the same answers on an idle or a busy machine (the wall
-    # clock stays as a safety limit only).
-    "graph_share": 0.5,
-    "graph_apps_per_s": 15000,
+    # Work budgets. A budget of s seconds buys graph_share * s * graph_work_per_s seconds of
+    # function calls for the graph, each call weighed by its function's calibrated time
+    # (dsl/search/op_us.json, so cheap functions are not paid for as slow ones), and the rest of s
+    # (plus what the graph left unused) at enumerate_evals_per_s for the enumeration. Both are
+    # nominal, not measured while searching, so the same budget gives the same answers on an idle
+    # or a busy machine (the wall clock stays as a safety limit only).
+    "graph_share": 0.75,
+    "graph_work_per_s": 0.5,
     "enumerate_evals_per_s": 3000,
-    "graph_max_apps": 1000000,  # caps, whatever the budget
+    "graph_max_work_s": 60.0,  # a cap, whatever the budget
     "graph_max_states": 150000,
     "graph_exclude": ["identity"],
     # Slow functions (over ~150 us a call on ARC-AGI-1 training grids) applied to the inputs
@@ -87,6 +88,9 @@ DEFAULTS: dict[str, Any] = {
         "recolour_by_size",
         "recolour_by_size_rank",
     ],
+    # Object selection as single edges at depth 1: every extractor (grid -> objects) by every
+    # selector (objects -> object) by each of these finishers; [] turns them off.
+    "graph_object_chains": ["crop_object", "object_patch", "erase_object"],
     # Output size first: the cheapest states with the demo outputs' shapes lend it to these
     # size-aware functions (dsl/primitives/sizing.py); their test shapes filter the pieces.
     "size_functions": ["tile_to", "upscale_to", "downscale_to", "embed_to", "centre_to"],
@@ -399,16 +403,15 @@ def search(task: Task, budget: Budget, cfg: dict | None = None) -> SearchResult:
     nominal = nominal_seconds(budget)
     graph_part = c["graph_share"] if c["graph"] else 0.0
     if c["graph"]:
-        apps = min(int(c["graph_max_apps"]), int(c["graph_apps_per_s"] * nominal * graph_part))
-        g = explore(work, c, budget, apps)
+        work_us = 1e6 * min(c["graph_max_work_s"], c["graph_work_per_s"] * nominal * graph_part)
+        g = explore(work, c, budget, work_us)
         res.fits += g.fits
         res.near += g.near
         res.n_states, res.n_evals, res.timed_out = g.n_states, g.n_evals, g.timed_out
         res.stage_s.update(g.stage_s)
-        res.work["graph_applications"] = g.n_evals
-        graph_part *= (
-            min(1.0, g.n_evals / apps) if apps else 0.0
-        )  # what it did not use is passed on
+        res.work.update(g.work, graph_applications=g.n_evals)
+        used = g.work["graph_work_s"] * 1e6 / work_us if work_us else 1.0
+        graph_part *= min(1.0, used)  # what it did not use is passed on
     if c["enumerate"] and not budget.expired():
         t0 = time.monotonic()
         evals = int(c["enumerate_evals_per_s"] * nominal * (1.0 - graph_part))

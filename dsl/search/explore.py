@@ -10,7 +10,7 @@ import numpy as np
 from dsl.program import Program, Ref, Step, constant, op_cost
 from dsl.registry import primitives
 from dsl.search import infer
-from dsl.search.graph import Fn, Graph, graph_functions, task_colours
+from dsl.search.graph import Fn, Graph, graph_functions, object_chains, task_colours
 from dsl.search.pieces import Pieces
 from dsl.search.size import predict_sizes
 from dsl.search.verify import Fit, SearchResult, fits_demos, run_all
@@ -127,22 +127,26 @@ class Explorer:
         return out
 
 
-def explore(task: Task, cfg: dict, budget: Budget, max_apps: int) -> SearchResult:
-    """Grow the graph to `graph_depth` within `max_apps` function applications (the work
-    budget; `budget` is only the wall-clock safety limit); fits, pieces, near misses."""
+def explore(task: Task, cfg: dict, budget: Budget, max_work: float) -> SearchResult:
+    """Grow the graph to `graph_depth` within `max_work` calibrated microseconds of function
+    applications (the work budget; `budget` is only the wall-clock safety limit); fits, pieces,
+    near misses."""
     t0 = time.monotonic()
     fns = graph_functions(
         task_colours(task), tuple(int(i) for i in cfg["int_args"]), tuple(cfg["graph_exclude"])
     )
+    # Object selection chains (objects -> pick one -> crop) are applied to the inputs only: there
+    # are hundreds, and their results are what later depths transform.
+    fns += object_chains(tuple(cfg["graph_object_chains"]))
     blank = _blank_output(task)
     if blank is not None:  # a fixed output size: a blank grid of it lends its shape (below)
         fns.append(blank)
-    g = Graph(task, fns, max_apps, int(cfg["graph_max_states"]), budget)
+    g = Graph(task, fns, max_work, int(cfg["graph_max_states"]), budget)
     ex = Explorer(task, g, cfg, budget)
     ex.visit_all(np.zeros(1, dtype=np.int64))
     every = list(range(len(fns)))
     shallow = {*cfg["graph_shallow"], "constant"}
-    inner = [i for i in every if fns[i].op not in shallow]
+    inner = [i for i in every if fns[i].op not in shallow and not fns[i].chain]
     for depth in range(1, int(cfg["graph_depth"]) + 1):
         ids = every if depth == 1 else inner if depth == 2 else inner[: int(cfg["graph_deep_fns"])]
         for parents, fn_ids in _by_total_cost(g, depth, ids):
@@ -161,6 +165,7 @@ def explore(task: Task, cfg: dict, budget: Budget, max_apps: int) -> SearchResul
     res.near = ex.near_misses()
     res.n_states = g.n
     res.n_evals = g.n_apps
+    res.work["graph_work_s"] = round(g.work / 1e6, 3)
     res.timed_out = g.stopped == "time"
     total = time.monotonic() - t0
     res.stage_s = {"graph": total, **ex.seconds, "expand": total - sum(ex.seconds.values())}

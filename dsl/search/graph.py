@@ -6,7 +6,9 @@ same image on an input share all work below it. A *state* is one image per input
 tests), reached by one chain of functions; states that agree on every input are one state (the
 first, cheapest chain is kept). Depth 1 and 2 are enumerated in full, depth 3 as far as the work
 budget allows; the budget counts function applications, so the same config explores the same
-states on an idle or a busy machine (the wall clock is only a safety limit).
+states on an idle or a busy machine (the wall clock is only a safety limit). An application is
+weighed by its function's calibrated time (`op_us.json`, `python -m dsl.bench --calibrate`), so
+a budget buys more applications of cheap functions than of object-heavy ones.
 
 The functions are the registry's grid -> grid primitives with their literal arguments bound
 (colours of the task, small ints), so every state is an ordinary program that prints and re-runs.
@@ -14,12 +16,17 @@ The functions are the registry's grid -> grid primitives with their literal argu
 
 from __future__ import annotations
 
+import functools
 import itertools
+import json
+import time
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+
+from pathlib import Path
 
 from dsl.program import INPUT, Program, Ref, Step
 from dsl.registry import primitives
@@ -28,6 +35,20 @@ from dsl.search.verify import NOT_APPLICABLE
 from dsl.types import Budget, Grid, Task
 
 LITERAL_TYPES = ("Colour", "Int")
+OP_US = Path(__file__).with_name("op_us.json")
+
+
+@functools.cache
+def op_us() -> dict[str, float]:
+    """Calibrated microseconds per application of each graph function (by op; chains by their
+    ops joined with '|'), and a default for the rest: the work unit of the graph's budget."""
+    table = json.loads(OP_US.read_text()) if OP_US.exists() else {}
+    return {"": 20.0, **table}
+
+
+def fn_us(fn: "Fn") -> float:
+    table = op_us()
+    return table.get(fn.op, table[""])
 
 
 @dataclass(frozen=True)
@@ -40,6 +61,10 @@ class Fn:
     fn: Callable
     cost: float
     like: int = -1  # state index of the second grid argument; -1: none
+    # A chain of primitives through non-grid values (objects -> select -> crop), one edge of the
+    # graph: each step is (op, args), an arg PARENT (the input grid), At(k) (step k's value) or a
+    # literal. Empty: the edge is the single step `op(parent, *lits)`.
+    chain: tuple = ()
 
     def __call__(self, g: Grid, like: Grid | None = None) -> Grid | None:
         try:
@@ -51,6 +76,63 @@ class Fn:
 
     def text(self) -> str:
         return f"{self.op}({', '.join(map(str, self.lits))})" if self.lits else self.op
+
+
+PARENT = "parent"  # a chain step's argument: the chain's input grid
+
+
+@dataclass(frozen=True)
+class At:
+    """A chain step's argument: the value of the chain's step k."""
+
+    k: int
+
+
+def chain_fn(chain: tuple) -> Callable:
+    """The function computing a chain (see Fn.chain) from its input grid."""
+    table = primitives()
+    fns = [table[op].fn for op, _ in chain]
+
+    def run(g: Grid):
+        vals: list = []
+        for k, (f, (_, args)) in enumerate(zip(fns, chain)):
+            key = (chain[: k + 1], id(g))
+            hit = _prefixes.get(key)
+            if hit is not None and hit[0] is g:
+                v = hit[1]
+            else:
+                v = f(*(g if a is PARENT else vals[a.k] if isinstance(a, At) else a for a in args))
+                if k < len(chain) - 1:  # chains share prefixes: objects, then each selector
+                    if len(_prefixes) > 4096:
+                        _prefixes.clear()
+                    _prefixes[key] = (g, v)  # g held: its id is not reused while the entry lives
+            vals.append(v)
+        return vals[-1]
+
+    return run
+
+
+_prefixes: dict = {}  # (chain prefix, id(grid)) -> (grid, value)
+
+
+def object_chains(finishers: tuple[str, ...]) -> list[Fn]:
+    """Generic selection from object lists as single edges: every extractor (grid -> objects)
+    by every selector (objects -> object) by every finisher (object -> grid, or grid and object
+    -> grid, e.g. erase_object), plus extractors whose lists become a grid directly."""
+    table = primitives().values()
+    extract = [p for p in table if p.inputs == ("Grid",) and p.output == "Objects"]
+    select = [p for p in table if p.inputs == ("Objects",) and p.output == "Object"]
+    to_grid = [p for p in table if p.inputs == ("Objects",) and p.output == "Grid"]
+    fins = [primitives()[name] for name in finishers]
+    chains = [((e.name, (PARENT,)), (t.name, (At(0),))) for e in extract for t in to_grid]
+    for e, s, f in itertools.product(extract, select, fins):
+        last = (At(1),) if f.inputs == ("Object",) else (PARENT, At(1))
+        chains.append(((e.name, (PARENT,)), (s.name, (At(0),)), (f.name, last)))
+    table = primitives()
+    return [
+        Fn("|".join(op for op, _ in c), (), chain_fn(c), sum(table[op].cost for op, _ in c), chain=c)
+        for c in chains
+    ]
 
 
 def graph_functions(
@@ -100,11 +182,14 @@ class Graph:
     """The joint graph of one task (see the module docstring). State s has one image id per
     input (`ids[s]`), its parent state, the function that made it, its depth and its cost."""
 
-    def __init__(self, task: Task, fns: list[Fn], max_apps: int, max_states: int, budget: Budget):
+    timing: dict[str, list] | None = None  # op -> [seconds, calls], when calibrating (op_us)
+
+    def __init__(self, task: Task, fns: list[Fn], max_work: float, max_states: int, budget: Budget):
         self.inputs = [p.input for p in task.train] + list(task.test_inputs)
         self.n_demo = len(task.train)
         self.fns = fns
         self.fn_cost = np.array([f.cost for f in fns], dtype=np.float64)
+        self.fn_us = np.array([fn_us(f) for f in fns], dtype=np.float64)
         self.stores = [Images() for _ in self.inputs]
         cap = max_states + 1
         self.ids = np.zeros((cap, len(self.inputs)), dtype=np.int32)
@@ -115,8 +200,10 @@ class Graph:
         self.cost = np.zeros(cap, dtype=np.float64)
         self.n = 1  # states so far; state 0 is the root (the inputs themselves)
         self.seen = {_row_hashes(self.ids[:1])[0].item()}
-        self.max_apps, self.max_states, self.budget = max_apps, max_states, budget
+        # The work budget, in calibrated microseconds of function calls (see op_us)
+        self.max_work, self.max_states, self.budget = max_work, max_states, budget
         self.n_apps = 0
+        self.work = 0.0
         self._blocks: dict[tuple[int, ...], int] = {}  # function list -> id (rows' key)
         self._rows: list[dict[int, dict[int, np.ndarray]]] = [{} for _ in self.inputs]
         self.stopped = ""  # why expansion stopped early: "" (it did not), "work", "time"
@@ -139,12 +226,21 @@ class Graph:
         store = self.stores[k]
         g = store.grids[img]
         row = np.empty(len(fn_ids), dtype=np.int32)
+        timing = Graph.timing
         for j, f in enumerate(fn_ids):
             fn = self.fns[f]
             like = None if fn.like < 0 else store.grids[self.ids[fn.like, k]]
-            out = fn(g, like)
+            if timing is None:
+                out = fn(g, like)
+            else:
+                t0 = time.perf_counter()
+                out = fn(g, like)
+                rec = timing.setdefault(fn.op, [0.0, 0])
+                rec[0] += time.perf_counter() - t0
+                rec[1] += 1
             row[j] = -1 if out is None else store.intern(out)
         self.n_apps += len(fn_ids)
+        self.work += float(self.fn_us[fn_ids].sum())
         if self.budget.expired():
             self.stopped = "time"
             return None
@@ -155,6 +251,7 @@ class Graph:
         first = len(self.fns)
         self.fns = [*self.fns, *fns]
         self.fn_cost = np.array([f.cost for f in self.fns], dtype=np.float64)
+        self.fn_us = np.array([fn_us(f) for f in self.fns], dtype=np.float64)
         return list(range(first, len(self.fns)))
 
     def layer(
@@ -165,7 +262,7 @@ class Graph:
         Stops (setting `stopped`) before a chunk whose applications would pass the work budget,
         so a cut is the same on any machine."""
         fn_ids = list(fn_ids)
-        n_f = len(fn_ids)
+        row_us = float(self.fn_us[fn_ids].sum())  # the work of one image's row
         fn_arr = np.asarray(fn_ids, dtype=np.int32)
         # An image's children under this list of functions are computed once for the whole
         # search, whichever parents and layers reach that image.
@@ -182,11 +279,11 @@ class Graph:
                     [i for i in np.unique(self.ids[par, k]).tolist() if i not in rows[k]]
                     for k in range(len(self.inputs))
                 ]
-                need = n_f * sum(len(t) for t in todo)
-                if self.n_apps + need <= self.max_apps or size == 1:
+                need = row_us * sum(len(t) for t in todo)
+                if self.work + need <= self.max_work or size == 1:
                     break
                 size //= 2
-            if self.n_apps + need > self.max_apps:
+            if self.work + need > self.max_work:
                 self.stopped = "work"
                 return
             for k, imgs in enumerate(todo):
@@ -242,6 +339,10 @@ class Graph:
         prev = INPUT if s <= 0 else names[s]
         for c in reversed(chain):
             fn = self.fns[int(self.fn[c])]
+            if fn.chain:
+                prev = self._chain_steps(fn.chain, prev, steps)
+                names[c] = prev
+                continue
             args: tuple = (Ref(prev), *fn.lits)
             if fn.like >= 0:
                 if fn.like not in names and fn.like > 0:
@@ -251,6 +352,18 @@ class Graph:
             steps.append(Step(name, fn.op, args))
             names[c] = prev = name
         return Program(tuple(steps))
+
+    @staticmethod
+    def _chain_steps(chain: tuple, parent: str, steps: list) -> str:
+        """Append a chain's steps reading grid `parent`; the name of its last step."""
+        at = []
+        for op, args in chain:
+            refs = tuple(
+                Ref(parent) if a is PARENT else Ref(at[a.k]) if isinstance(a, At) else a for a in args
+            )
+            at.append(f"x{len(steps) + 1}")
+            steps.append(Step(at[-1], op, refs))
+        return at[-1]
 
 
 def _row_hashes(rows: np.ndarray) -> np.ndarray:

@@ -4,7 +4,7 @@ from dsl.datasets import raw_set, unseen_ids
 from dsl.program import parse
 from dsl.search.core import DEFAULTS
 from dsl.search.explore import explore
-from dsl.search.graph import Graph, graph_functions
+from dsl.search.graph import Graph, graph_functions, object_chains
 from dsl.search.pieces import Pieces
 from dsl.types import Budget, Pair, Task
 
@@ -48,12 +48,34 @@ def test_each_image_expanded_once_and_states_deduplicated():
 
 def test_graph_finds_depth_two_program():
     task = _task(lambda g: np.ascontiguousarray(np.where(g[:, ::-1] == 1, 3, g[:, ::-1])))
-    res = explore(task, SMALL, Budget(30), 20000)
+    res = explore(task, SMALL, Budget(30), 400_000)
     assert res.fits
     f = res.fits[0]
     assert np.array_equal(f.test_outputs[0], task.test_outputs[0])
     prog = parse(f.program.text())  # programs are data: the text re-runs
     assert all(np.array_equal(prog.run(p.input), p.output) for p in task.train)
+
+
+def test_object_chain_is_one_edge_and_reruns():
+    # The largest object, flipped: objects -> largest -> crop_object is one depth-1 edge.
+    rng = np.random.default_rng(3)
+    pairs = []
+    for _ in range(4):
+        g = np.zeros((9, 9), dtype=np.int8)
+        g[0:2, 0:2] = 2
+        g[4:8, 3:6] = rng.integers(1, 3, size=(4, 3))
+        pairs.append(Pair(g, np.ascontiguousarray(g[4:8, 3:6][:, ::-1])))
+    task = Task("t", pairs[:-1], [pairs[-1].input], [pairs[-1].output])
+    chains = object_chains(("crop_object", "erase_object"))
+    assert {"objects|largest|crop_object", "objects|largest|erase_object"} <= {f.op for f in chains}
+    (pick,) = [f for f in chains if f.op == "objects_multicolour|largest|crop_object"]
+    flip = next(f for f in graph_functions((0,), ()) if f.op == "flip_lr")
+    g = Graph(task, [pick, flip], 10**6, 10**6, Budget(60))
+    (one,) = g.layer(1, [0])
+    (two,) = g.layer(2, [1], parents=one)
+    prog = parse(g.program(int(two[0])).text())  # the chain prints as its three steps
+    assert prog.text().count("\n") == 4
+    assert all(np.array_equal(prog.run(p.input), p.output) for p in pairs)
 
 
 def test_pieces_cover_outputs():
@@ -76,7 +98,7 @@ def test_pieces_stage_overlays_states():
         return np.ascontiguousarray(np.where(two != 0, two, out))
 
     task = _task(rule, seed=3, shape=(6, 6), palette=(0, 0, 0, 0, 1, 1, 1, 2))
-    res = explore(task, SMALL, Budget(60), 60000)
+    res = explore(task, SMALL, Budget(60), 1_200_000)
     assert any(np.array_equal(f.test_outputs[0], task.test_outputs[0]) for f in res.fits)
     for f in res.fits:
         prog = parse(f.program.text())
@@ -90,7 +112,7 @@ def test_work_budget_makes_search_reproducible():
         for _ in range(3)
     ]
     task = Task("noise", pairs[:2], [pairs[2].input])
-    a, b = explore(task, SMALL, Budget(60), 3000), explore(task, SMALL, Budget(60), 3000)
+    a, b = explore(task, SMALL, Budget(60), 60_000), explore(task, SMALL, Budget(60), 60_000)
     assert a.n_evals == b.n_evals and a.n_states == b.n_states
     assert a.n_evals <= 3000 + len(task.train) + 1
     assert [f.program.text() for f in a.near] == [f.program.text() for f in b.near]
@@ -112,7 +134,7 @@ def test_size_first_scales_to_a_fixed_output_size():
         g = rng.integers(1, 4, size=(side, side)).astype(np.int8)
         pairs.append(Pair(g, np.kron(g, np.ones((6 // side, 6 // side), dtype=np.int8))))
     task = Task("size", pairs[:3], [pairs[3].input], [pairs[3].output])
-    res = explore(task, SMALL, Budget(60), 20000)
+    res = explore(task, SMALL, Budget(60), 400_000)
     right = [f for f in res.fits if np.array_equal(f.test_outputs[0], task.test_outputs[0])]
     assert right and "upscale_to" in right[0].program.text()
     prog = parse(right[0].program.text())
