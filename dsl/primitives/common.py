@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import numpy as np
 
 from dsl import kernels
@@ -16,6 +19,46 @@ def out(a: np.ndarray) -> Grid:
     if a.ndim != 2 or not (1 <= a.shape[0] <= MAX_SIDE and 1 <= a.shape[1] <= MAX_SIDE):
         raise ValueError(f"result shape {a.shape} is not a valid grid")
     return np.ascontiguousarray(a, dtype=np.int8)
+
+
+def by_content(maxsize: int = 64) -> Callable:
+    """Memoise f(g, *args) on g's content (the graph search applies dozens of primitives, each
+    with every colour, to one image in a row, and many start with the same split or the same
+    components). Results are shared, so their arrays are made read-only; a ValueError is
+    remembered and raised again."""
+
+    def wrap(f: Callable) -> Callable:
+        memo: dict[tuple, tuple[bool, object]] = {}
+
+        @functools.wraps(f)
+        def cached(g: Grid, *args):
+            key = (g.shape, g.dtype.char, g.tobytes(), *args)
+            hit = memo.get(key)
+            if hit is None:
+                try:
+                    hit = (True, _frozen(f(g, *args)))
+                except ValueError as e:
+                    hit = (False, e)
+                if len(memo) >= maxsize:
+                    memo.pop(next(iter(memo)))  # the oldest
+                memo[key] = hit
+            if not hit[0]:
+                raise ValueError(*hit[1].args)
+            return hit[1]
+
+        return cached
+
+    return wrap
+
+
+def _frozen(v):
+    """Mark the arrays of a result (nested in tuples and lists) read-only; v itself."""
+    if isinstance(v, np.ndarray):
+        v.flags.writeable = False
+    elif isinstance(v, (tuple, list)):
+        for x in v:
+            _frozen(x)
+    return v
 
 
 def histogram(g: Grid) -> np.ndarray:
@@ -52,6 +95,7 @@ def uniform_cols(g: Grid) -> np.ndarray:
     return (g == g[:1, :]).all(axis=0)
 
 
+@by_content()
 def halves(g: Grid) -> tuple[Grid, Grid]:
     """The two halves of g: split at a uniform middle separator line if there is one, else at
     the middle of the longer (even) side. ValueError when neither works or the halves differ."""
@@ -105,6 +149,7 @@ def _runs(is_line: np.ndarray) -> list[tuple[int, int]]:
     return runs
 
 
+@by_content()
 def split_cells(g: Grid) -> list[list[tuple[int, int, Grid]]]:
     """Cells between separator lines, as rows of (top, left, subgrid); ValueError when the grid
     has no separator lines or fewer than two cells."""

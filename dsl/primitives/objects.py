@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dsl import kernels
-from dsl.primitives.common import BG, most_common, out, split_cells
+from dsl.primitives.common import BG, by_content, most_common, out, split_cells
 from dsl.registry import primitive
 from dsl.types import Grid
 
@@ -96,22 +96,10 @@ def _object(
     return Object(grid, m, r0, c0, _colours(counts), int(counts.sum()), patch, fill)
 
 
-# Recent extractions: the graph search applies every object primitive to one image in a row,
-# and most of them start from the same components. Objects are immutable (read-only arrays).
-_EXTRACTED: dict[tuple, Objects] = {}
-_EXTRACTED_MAX = 64
-
-
+@by_content()
 def extract(g: Grid, conn8: bool, multicolour: bool, bg: int) -> Objects:
     """Connected components of g as Objects (bg=-1: every cell belongs to some object)."""
-    key = (g.shape, g.dtype.char, g.tobytes(), conn8, multicolour, bg)
-    objs = _EXTRACTED.get(key)
-    if objs is None:
-        objs = _extract(g, conn8, multicolour, bg)
-        if len(_EXTRACTED) >= _EXTRACTED_MAX:
-            _EXTRACTED.pop(next(iter(_EXTRACTED)))  # the oldest
-        _EXTRACTED[key] = objs
-    return objs
+    return _extract(g, conn8, multicolour, bg)
 
 
 def _extract(g: Grid, conn8: bool, multicolour: bool, bg: int) -> Objects:

@@ -11,12 +11,32 @@ from dsl.program import Program, Ref, Step, constant, op_cost
 from dsl.registry import primitives
 from dsl.search import infer
 from dsl.search.graph import Fn, Graph, graph_functions, object_chains, task_colours
-from dsl.search.pieces import Pieces
+from dsl.search.pieces import Pieces, bits
 from dsl.search.size import predict_sizes
 from dsl.search.verify import Fit, SearchResult, fits_demos, run_all
 from dsl.types import Budget, Task
 
 OVERLAY = "overlay"  # a on top of b (dsl.primitives.masks): the pieces' composition
+
+
+class _Checked:
+    """One demo input's image against the demo output (same shape)."""
+
+    __slots__ = ("img", "out", "wrong", "paint", "_table")
+
+    def __init__(self, img: np.ndarray, out: np.ndarray):
+        a = img.reshape(-1)
+        self.img, self.out = img, out
+        self.wrong = bits(a != out.reshape(-1))  # bitset of wrong cells
+        self.paint = bits(a != 0)  # bitset of non-background cells
+        self._table: np.ndarray | None | bool = False  # not computed yet
+
+    @property
+    def table(self) -> np.ndarray | None:
+        """The colour map taking the image to the output (infer.colour_table), when asked."""
+        if self._table is False:
+            self._table = infer.colour_table(self.img, self.out)
+        return self._table
 
 
 class Explorer:
@@ -35,6 +55,9 @@ class Explorer:
         self.keys: set[str] = set()
         self.near: list[tuple[float, float, int]] = []  # (-accuracy, cost, state)
         self.seconds = {"check": 0.0, "pieces": 0.0}  # time per stage (the rest: expansion)
+        self.checked: list[dict[int, _Checked]] = [{} for _ in self.outs]
+        sizes = [o.size for o in self.outs]
+        self.offsets = [sum(sizes[:k]) for k in range(len(sizes))]  # each demo's first bit
 
     def sized(self, states: np.ndarray) -> np.ndarray:
         """Which states have every demo output's shape on the demo inputs (bool per state)."""
@@ -68,24 +91,34 @@ class Explorer:
         """Check a sized state: exact fit, fit up to a colour map, piece, near miss."""
         ids = self.g.ids[s].tolist()
         cost = float(self.g.cost[s])
-        demo = [self.g.image(k, ids[k]) for k in range(self.n_demo)]
-        if all(np.array_equal(d, o) for d, o in zip(demo, self.outs)):
+        info = [self._image(k, ids[k]) for k in range(self.n_demo)]
+        if not any(x.wrong for x in info):
             self.found(self.g.program(s), cost, "graph")
             return
         tests = [self.g.image(k, ids[k]) for k in range(self.n_demo, len(ids))]
-        if self.cfg["colour_map"]:
-            r = infer.infer_colour_map(demo, self.outs, tests)
+        if self.cfg["colour_map"] and all(x.table is not None for x in info):
+            r = infer.merge_colour_tables([x.table for x in info], tests)
             if r:
                 prog = self.g.program(s).then(r[0], r[1])
                 self.found(prog, cost + op_cost(r[0]) + r[2], "graph")
                 return
         shapes = tuple(t.shape for t in tests)
         if all(not p or sh in p for sh, p in zip(shapes, self.test_sizes)):
-            self.pieces.add(s, demo, shapes, cost)
+            wrong = sum(x.wrong << at for x, at in zip(info, self.offsets))
+            paint = sum(x.paint << at for x, at in zip(info, self.offsets))
+            self.pieces.add(s, wrong, paint, shapes, cost)
         if self.cfg["near_misses"] > 0:
-            acc = float(np.mean([np.mean(d == o) for d, o in zip(demo, self.outs)]))
+            acc = float(np.mean([1 - x.wrong.bit_count() / o.size for x, o in zip(info, self.outs)]))
             if acc >= self.cfg["near_miss_min_accuracy"]:
                 self.near.append((-acc, cost, s))
+
+    def _image(self, k: int, i: int) -> "_Checked":
+        """What the checks need of image i of demo input k against its output, computed once
+        per image (states share images)."""
+        c = self.checked[k].get(i)
+        if c is None:
+            c = self.checked[k][i] = _Checked(self.g.image(k, i), self.outs[k])
+        return c
 
     def found(self, prog: Program, cost: float, stage: str) -> None:
         key = prog.text()

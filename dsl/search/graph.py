@@ -217,8 +217,8 @@ class Graph:
 
     def shapes(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Heights and widths of input k's images, by image id."""
-        st = self.stores[k]
-        return np.array(st.h, dtype=np.int16), np.array(st.w, dtype=np.int16)
+        st = self.stores[k]  # views, not copies: this runs once per chunk of new states
+        return np.frombuffer(st.h, dtype=np.int16), np.frombuffer(st.w, dtype=np.int16)
 
     def _row(self, k: int, img: int, fn_ids: list[int]) -> np.ndarray | None:
         """Children of one image of input k under each function (-1: not applicable); None when

@@ -18,12 +18,24 @@ Inferred = tuple[str, tuple, float]
 
 def infer_colour_map(preds: list[Grid], outs: list[Grid], tests: list[Grid]) -> Inferred | None:
     """A colour -> colour table consistent on every demo cell (colours unseen map to themselves)."""
+    return merge_colour_tables([colour_table(p, o) for p, o in zip(preds, outs)], tests)
+
+
+def colour_table(pred: Grid, out: Grid) -> np.ndarray | None:
+    """The colour -> colour table taking `pred` to `out` cell by cell (-1: colour absent), or
+    None when a colour of `pred` would need two images."""
+    a, b = pred.reshape(-1), out.reshape(-1)
+    t = np.full(10, -1, dtype=np.int16)
+    t[a] = b  # last write wins; checked below
+    return t if np.array_equal(t[a], b) else None
+
+
+def merge_colour_tables(tables: list, tests: list[Grid]) -> Inferred | None:
+    """One colour map from per-demo tables (`colour_table`) that agree wherever both are set,
+    defined on every test colour, and not the identity."""
     table = np.full(10, -1, dtype=np.int16)
-    for p, o in zip(preds, outs):
-        a, b = p.reshape(-1), o.reshape(-1)
-        t = np.full(10, -1, dtype=np.int16)
-        t[a] = b  # last write wins; checked below
-        if not np.array_equal(t[a], b):
+    for t in tables:
+        if t is None:
             return None
         seen = t >= 0
         clash = seen & (table >= 0) & (table != t)

@@ -17,7 +17,7 @@ import numpy as np
 from dsl.types import Grid
 
 
-def _bits(mask: np.ndarray) -> int:
+def bits(mask: np.ndarray) -> int:
     """A flat bool array as a Python int bitset."""
     return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
 
@@ -34,20 +34,17 @@ class Pieces:
 
     def __init__(self, outs: list[Grid]):
         self.outs = outs
-        self.flat_out = np.concatenate([o.reshape(-1) for o in outs])
-        self.out_zero = _bits(self.flat_out == 0)
+        self.out_zero = bits(np.concatenate([o.reshape(-1) for o in outs]) == 0)
         # paint bits, test shapes -> (state, cost): one piece per distinct effect, the cheapest
         self.pieces: dict[tuple[int, tuple], tuple[int, float]] = {}
         self.bases: list[tuple[int, float, int, int, tuple]] = []  # (#wrong, cost, state, ...)
 
-    def add(self, state: int, demo: list[Grid], test_shapes: tuple, cost: float) -> None:
-        """Record a sized state (its images on the demo inputs match the outputs' shapes)."""
-        a = np.concatenate([d.reshape(-1) for d in demo])
-        wrong = _bits(a != self.flat_out)
+    def add(self, state: int, wrong: int, paint: int, test_shapes: tuple, cost: float) -> None:
+        """Record a sized state (its images on the demo inputs match the outputs' shapes) by the
+        bitsets of its wrong and its painted (non-background) cells over all demos."""
         if wrong & self.out_zero:
             return  # wrong where the output is background: no overlay can fix it
         self.bases.append((wrong.bit_count(), cost, state, wrong, test_shapes))
-        paint = _bits(a != 0)
         if paint and not paint & wrong:
             key = (paint, test_shapes)
             if key not in self.pieces:

@@ -5,7 +5,7 @@ from dsl.program import parse
 from dsl.search.core import DEFAULTS
 from dsl.search.explore import explore
 from dsl.search.graph import Graph, graph_functions, object_chains
-from dsl.search.pieces import Pieces
+from dsl.search.pieces import Pieces, bits
 from dsl.types import Budget, Pair, Task
 
 SMALL = {**DEFAULTS, "graph_depth": 2}
@@ -86,7 +86,7 @@ def test_pieces_cover_outputs():
     b = np.array([[0, 0, 2], [0, 0, 0]], dtype=np.int8)
     bad = np.array([[0, 3, 0], [0, 0, 0]], dtype=np.int8)  # paints background: no piece, no base
     for s, g in enumerate([a, b, bad]):
-        p.add(s + 1, [g], (), 1.0)
+        p.add(s + 1, bits(g.reshape(-1) != outs[0].reshape(-1)), bits(g.reshape(-1) != 0), (), 1.0)
     covers = p.covers(max_bases=5, max_pieces=3)
     assert covers and {covers[0].base, *covers[0].pieces} == {1, 2}
 
