@@ -1,2 +1,2 @@
-"""The Hydra config tree (one folder per group), shipped inside the package as `ensemble.conf`
-(a link to this folder in the repo), so that an installed copy finds it: `pkg://ensemble.conf`."""
+"""The Hydra config tree (one folder per group). A package only so that the wheel ships it, beside
+`ensemble`; the CLI reads it by path (`ensemble.cli.CONF_DIR`), not by import."""

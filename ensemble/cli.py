@@ -17,10 +17,9 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
-# The config tree ships inside the package (ensemble/conf, a link to the repo's conf/), so that a
-# non-editable install finds it too.
-CONF_MODULE = "ensemble.conf"
-CONF_DIR = str(Path(__file__).parent / "conf")
+# conf/ sits beside this package both in a checkout and in an installed wheel (pyproject ships it
+# as the top-level package conf), so one path serves the repo and an install alike.
+CONF_DIR = str(Path(__file__).resolve().parent.parent / "conf")
 
 
 def format_summary(summary: dict) -> str:
@@ -94,7 +93,7 @@ def precheck(overrides: list[str]) -> None:
     (Hydra writes into the run dir and sets up logging there first): raise SystemExit(2) with one
     line for an override Hydra cannot apply, an unusable value (ensemble.checks), a run dir that
     cannot be written, or one another arc-solve holds (whose lock this process then keeps)."""
-    from hydra import compose, initialize_config_module
+    from hydra import compose, initialize_config_dir
     from hydra.core.hydra_config import HydraConfig
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
@@ -103,7 +102,7 @@ def precheck(overrides: list[str]) -> None:
     from ensemble.checks import UsageError, check_config, check_writable
 
     try:
-        with initialize_config_module(config_module=CONF_MODULE, version_base="1.3"):
+        with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
             cfg = compose("config", overrides=overrides, return_hydra_config=True)
             HydraConfig.instance().set_config(cfg)
             plain = {
@@ -138,7 +137,7 @@ def solve_main() -> None:
     _solve_app()
 
 
-@hydra.main(version_base="1.3", config_path=f"pkg://{CONF_MODULE}", config_name="config")
+@hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="config")
 def _solve_app(cfg: DictConfig) -> dict:
     """arc-solve: run, write results.jsonl / submission.json / summary.json (/ report.html)."""
     from hydra.core.hydra_config import HydraConfig
@@ -366,7 +365,7 @@ def report_main(argv: list[str] | None = None) -> int:
     return 0
 
 
-@hydra.main(version_base="1.3", config_path=f"pkg://{CONF_MODULE}", config_name="pretrain")
+@hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="pretrain")
 def pretrain_main(cfg: DictConfig) -> None:
     """arc-pretrain: pre-train the default TTT model from scratch (see ttt.pretrain)."""
     from ttt.pretrain import main

@@ -165,8 +165,9 @@ def ensemble_solver(dsl, ttt, **kw):
     overridden by `kw`."""
     from omegaconf import OmegaConf
 
+    from ensemble.cli import CONF_DIR
     from ensemble.solver import EnsembleSolver
 
-    conf = Path(__file__).resolve().parents[2] / "conf" / "ensemble" / "priority.yaml"
+    conf = Path(CONF_DIR) / "ensemble" / "priority.yaml"
     cfg = OmegaConf.to_container(OmegaConf.load(conf))
     return EnsembleSolver(dsl, ttt, **{**cfg, **kw})

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ensemble.checks import UsageError, check_config, check_writable
-from ensemble.cli import precheck, score_main
+from ensemble.cli import CONF_DIR, precheck, score_main
 from ensemble.data import load_tasks
 from ensemble.run.loop import run
 from ensemble.run.records import read_results
@@ -149,8 +149,6 @@ def test_read_only_run_dir_is_one_line(tmp_path):
 
 def test_ids_hydra_reads_as_numbers_still_name_their_tasks(tmp_path):
     from hydra import compose, initialize_config_dir
-
-    from ensemble.cli import CONF_DIR
 
     with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
         c = compose("config", overrides=["data=arc1_eval", "data.ids=[642248e4,00576224]"])
@@ -501,8 +499,6 @@ def _composed(override: str) -> dict:
     from hydra.core.hydra_config import HydraConfig
     from omegaconf import OmegaConf
 
-    from ensemble.cli import CONF_DIR
-
     with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
         c = compose("config", overrides=[override], return_hydra_config=True)
         HydraConfig.instance().set_config(c)
@@ -513,7 +509,7 @@ def _composed(override: str) -> dict:
 @pytest.mark.parametrize(
     "override",
     [f"{g}={p.stem}" for g in ("data", "experiment", "parallel", "solver", "budget", "debug")
-     for p in sorted((Path(__file__).resolve().parents[2] / "conf" / g).glob("*.yaml"))],
+     for p in sorted((Path(CONF_DIR) / g).glob("*.yaml"))],
 )  # fmt: skip
 def test_every_shipped_option_passes_the_checks(override, tmp_path):
     c = _composed(override)
