@@ -190,14 +190,7 @@ def _solutions_from(source: str) -> dict[str, list]:
     source when it cannot be read; a malformed entry is reported on stderr and left out."""
     from dsl.types import grid_to_list
     from ensemble.checks import UsageError
-    from ensemble.data import (
-        BUNDLED,
-        UNREADABLE,
-        answer_problem,
-        load_tasks,
-        read_json,
-        why_unreadable,
-    )
+    from ensemble.data import BUNDLED, answer_problem, json_kind, load_tasks, read_named_json
 
     path = Path(source)
     if source in BUNDLED:
@@ -210,16 +203,11 @@ def _solutions_from(source: str) -> dict[str, list]:
     else:
         data = None
         if path.is_file():
-            dups: list[str] = []
-            try:
-                data = read_json(path, dups)
-            except UNREADABLE as e:
-                raise UsageError(f"--solutions {source}: {why_unreadable(e)}") from None
+            data, dups = read_named_json(path, f"--solutions {source}")
             if not isinstance(data, dict) or not data:
-                found = "an empty object" if isinstance(data, dict) else type(data).__name__
                 raise UsageError(
                     f"--solutions {source}: want {{task_id: [grid, ...]}} or ARC tasks, "
-                    f"found {found}"
+                    f"found {json_kind(data)}"
                 )
             for k in dict.fromkeys(dups):
                 print(f"arc-score: {source}: task {k} appears more than once; the last is kept",
@@ -248,18 +236,14 @@ def _read_submission(path: Path) -> dict:
     """The submission's JSON object; UsageError naming the file and the problem (a repeated task
     id is one: JSON would keep the last silently)."""
     from ensemble.checks import UsageError
-    from ensemble.data import UNREADABLE, read_json, why_unreadable
+    from ensemble.data import read_named_json
 
     if not path.is_file():
         what = "a directory" if path.is_dir() else "no such file"
         raise UsageError(f"{path}: {what}")
     if path.stat().st_size == 0:
         raise UsageError(f"{path}: empty file")
-    dups: list[str] = []
-    try:
-        data = read_json(path, dups)
-    except UNREADABLE as e:
-        raise UsageError(f"{path}: {why_unreadable(e)}") from None
+    data, dups = read_named_json(path, str(path))
     if dups:
         raise UsageError(f"{path}: task {dups[0]} appears more than once")
     return data

