@@ -13,10 +13,9 @@ from ensemble.report.html import (
     filters_html,
     fmt_s,
     grid_html,
-    notes_html,
-    page,
     pct,
     test_input,
+    write_page,
 )
 from ensemble.report.load import Run, load_run
 from ensemble.report.views import TaskView, run_stats, status_of, task_view
@@ -150,17 +149,14 @@ def write_compare(
         ("b", f"B higher ({len(groups['b'])})"),
     ]
     title = f"ARC run comparison · {ra.path.name} vs {rb.path.name}"
+    meta = f"A = {escape(str(ra.path.resolve()))}<br>B = {escape(str(rb.path.resolve()))}"
+    notes = [f"A: {n}" for n in ra.notes] + [f"B: {n}" for n in rb.notes]
     body = (
-        f"<h1>{escape(title)}</h1><div class='meta'>A = {escape(str(ra.path.resolve()))}<br>"
-        f"B = {escape(str(rb.path.resolve()))}</div>"
-        f"{notes_html([f'A: {n}' for n in ra.notes] + [f'B: {n}' for n in rb.notes])}"
         f'<section id="summary"><div class="panel"><h3>summary</h3>{table}{pair_table}</div>'
         f'<div class="panel" style="flex:1;min-width:400px"><h3>tasks</h3>{lists}</div></section>'
         f'{filters_html(shown, buttons)}<main id="cards">{cards}</main>'
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page(title, body), encoding="utf-8")
-    return out
+    return write_page(out, title, meta, notes, body)
 
 
 def paired(run_a: Path, run_b: Path) -> dict:

@@ -7,6 +7,7 @@ import base64
 import json
 from html import escape
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -44,14 +45,20 @@ def _asset(name: str) -> str:
     return resources.files("ensemble").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-def page(title: str, body: str) -> str:
-    return (
+def write_page(out: Path, title: str, meta: str, notes: list[str], body: str) -> Path:
+    """Write one self-contained page to `out`: the title, the `meta` line (HTML), the notes, then
+    `body` (HTML). Returns `out`."""
+    text = (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{_asset('report.css')}</style></head>"
-        f'<body><div class="wrap">{body}</div>'
+        f'<body><div class="wrap"><h1>{escape(title)}</h1>'
+        f"<div class='meta'>{meta}</div>{notes_html(notes)}{body}</div>"
         f"<script>{_asset('report.js')}</script></body></html>\n"
     )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return out
 
 
 def grid_html(value: Any, box: int = 168, title: str = "") -> str:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from dsl.types import Task
-from ensemble.report.html import card, filters_html, fmt_s, notes_html, page, pct, short
+from ensemble.report.html import card, filters_html, fmt_s, pct, short, write_page
 from ensemble.report.load import Run, load_run
 from ensemble.report.views import TaskView, run_stats, status_of, task_view
 
@@ -224,10 +224,7 @@ def write_report(
     if not views:
         cards = '<p class="missing">no finished tasks in results.jsonl</p>'
     body = (
-        f"<h1>{escape(title)}</h1><div class='meta'>{meta}</div>{notes_html(notes)}"
         f"{_summary_html(run, views, stats)}{filters_html(views, _report_buttons(views))}"
         f'<main id="cards">{cards}</main>'
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page(title, body), encoding="utf-8")
-    return out
+    return write_page(out, title, meta, notes, body)
