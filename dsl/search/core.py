@@ -64,8 +64,8 @@ DEFAULTS: dict[str, Any] = {
     # (plus what the graph left unused) at enumerate_evals_per_s for the enumeration. Both are
     # nominal, not measured while searching, so the same budget gives the same answers on an idle
     # or a busy machine (the wall clock stays as a safety limit only).
-    "graph_share": 0.85,
-    "graph_work_per_s": 0.5,
+    "graph_share": 0.8,
+    "graph_work_per_s": 0.45,
     "enumerate_evals_per_s": 3000,
     "graph_max_work_s": 60.0,  # a cap, whatever the budget
     "graph_max_states": 150000,

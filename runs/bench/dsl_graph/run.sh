@@ -6,18 +6,21 @@
 #   4. ARC-AGI-2 evaluation (120 tasks) at 30 s.
 # Full run dirs go to runs/dslv2/ (git-ignored); what is committed here per run is its summary and
 # one compact line per task (`arc-report --compact`). Resumable: re-run to finish a step.
+# A later stage of the same work reuses this script from its own folder (with its own PIN):
+#   HERE=runs/bench/dsl_graph2 RUNS=runs/dslv3 runs/bench/dsl_graph/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-here=runs/bench/dsl_graph
+here=${HERE:-runs/bench/dsl_graph}
+runs=${RUNS:-runs/dslv2}
 pin=$(cat $here/PIN)
 step() {
   local name=$1
   shift
   runs/bench/pinned.sh "$pin" solver=dsl parallel.n_jobs=2 report=false progress=false "$@" \
-    hydra.run.dir=runs/dslv2/$name
-  ARC_CMD=arc-report runs/bench/pinned.sh "$pin" --compact runs/dslv2/$name
+    hydra.run.dir=$runs/$name
+  ARC_CMD=arc-report runs/bench/pinned.sh "$pin" --compact $runs/$name
   mkdir -p $here/$name
-  cp runs/dslv2/$name/summary.json runs/dslv2/$name/tasks.jsonl $here/$name/
+  cp $runs/$name/summary.json $runs/$name/tasks.jsonl $here/$name/
 }
 step arc1_eval_dsl30 data=arc1_eval budget.task_s=30
 step arc1_eval_dsl5 data=arc1_eval budget.task_s=5
