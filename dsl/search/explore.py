@@ -108,11 +108,13 @@ class Explorer:
             paint = sum(x.paint << at for x, at in zip(info, self.offsets))
             self.pieces.add(s, wrong, paint, shapes, cost)
         if self.cfg["near_misses"] > 0:
-            acc = float(np.mean([1 - x.wrong.bit_count() / o.size for x, o in zip(info, self.outs)]))
+            acc = float(
+                np.mean([1 - x.wrong.bit_count() / o.size for x, o in zip(info, self.outs)])
+            )
             if acc >= self.cfg["near_miss_min_accuracy"]:
                 self.near.append((-acc, cost, s))
 
-    def _image(self, k: int, i: int) -> "_Checked":
+    def _image(self, k: int, i: int) -> _Checked:
         """What the checks need of image i of demo input k against its output, computed once
         per image (states share images)."""
         c = self.checked[k].get(i)

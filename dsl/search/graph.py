@@ -23,10 +23,9 @@ import time
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
-
-from pathlib import Path
 
 from dsl.program import INPUT, Program, Ref, Step
 from dsl.registry import primitives
@@ -45,7 +44,7 @@ def op_us() -> dict[str, float]:
     return {"": 20.0, **json.loads(OP_US.read_text())}  # shipped with the package (pyproject)
 
 
-def fn_us(fn: "Fn") -> float:
+def fn_us(fn: Fn) -> float:
     table = op_us()
     return table.get(fn.op, table[""])
 
@@ -129,7 +128,13 @@ def object_chains(finishers: tuple[str, ...]) -> list[Fn]:
         chains.append(((e.name, (PARENT,)), (s.name, (At(0),)), (f.name, last)))
     table = primitives()
     return [
-        Fn("|".join(op for op, _ in c), (), chain_fn(c), sum(table[op].cost for op, _ in c), chain=c)
+        Fn(
+            "|".join(op for op, _ in c),
+            (),
+            chain_fn(c),
+            sum(table[op].cost for op, _ in c),
+            chain=c,
+        )
         for c in chains
     ]
 
@@ -358,7 +363,8 @@ class Graph:
         at = []
         for op, args in chain:
             refs = tuple(
-                Ref(parent) if a is PARENT else Ref(at[a.k]) if isinstance(a, At) else a for a in args
+                Ref(parent) if a is PARENT else Ref(at[a.k]) if isinstance(a, At) else a
+                for a in args
             )
             at.append(f"x{len(steps) + 1}")
             steps.append(Step(at[-1], op, refs))
