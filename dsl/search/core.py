@@ -14,9 +14,11 @@ import itertools
 import math
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 
 from dsl.program import INPUT, Program, Ref, Step
 from dsl.registry import Primitive, primitives
@@ -28,82 +30,10 @@ from dsl.search.values import as_grid, fingerprint
 from dsl.search.verify import NOT_APPLICABLE, Fit, SearchResult, fits_demos, run_all
 from dsl.types import Budget, Grid, Task
 
-DEFAULTS: dict[str, Any] = {
-    "max_depth": 4,  # longest chain of primitives (objects -> select -> crop counts 3)
-    "max_cost": 8.0,  # enumerate states in order of total cost up to this
-    "extra_cost_after_fit": 1.0,  # after the first fit, keep enumerating this much more cost
-    "max_states": 60000,  # states kept (memory bound)
-    "max_evals": 250000,  # enumeration: primitive applications (each on every input), a cap
-    "max_fits": 12,  # stop once this many fits are found and no cheaper one can come
-    "max_fits_hard": 200,  # stop at this many fits regardless
-    "int_args": [1, 2, 3],
-    "secondary_pool": 8,  # states offered to the 2nd+ state-typed argument of a primitive
-    "value_arg_depth": 1,  # Colour/Int/Bool/Mask states only from states this shallow
-    "object_arg_depth": 2,  # Object/Objects states only from states this shallow
-    "dedupe_with_tests": True,  # merge states only when they agree on test inputs too
-    "colour_map": True,  # final colour map learned from the demos
-    "local_rule": True,  # final neighbourhood lookup table learned from the demos
-    "local_rule_depth": 1,  # states up to this depth get a local-rule final step
-    "local_rule_entry_cost": 0.1,  # a bigger lookup table is a less simple explanation
-    "tile_blocks": True,
-    "tile_depth": 1,
-    "normalise_colours": False,
-    "near_misses": 2,
-    "near_miss_min_accuracy": 0.8,
-    "support_weight": 0.5,
-    "size_penalty": 2.0,  # added cost when a fit's test output shape disagrees with predictions
-    "check_every": 64,
-    "budget_share": 0.85,  # fraction of the task budget the search may use (DSLSolver)
-    # The graph stage (dsl/search/explore.py), run before the typed enumeration:
-    "graph": True,
-    "graph_depth": 3,  # depths 1-2 with every function, 3 with the first graph_deep_fns
-    "graph_deep_fns": 60,
-    # Work budgets. A budget of s seconds buys graph_share * s * graph_work_per_s seconds of
-    # function calls for the graph, each call weighed by its function's calibrated time
-    # (dsl/search/op_us.json, so cheap functions are not paid for as slow ones), and the rest of s
-    # (plus what the graph left unused) at enumerate_evals_per_s for the enumeration. Both are
-    # nominal, not measured while searching, so the same budget gives the same answers on an idle
-    # or a busy machine (the wall clock stays as a safety limit only).
-    "graph_share": 0.8,
-    "graph_work_per_s": 0.45,
-    "enumerate_evals_per_s": 3000,
-    "graph_max_work_s": 60.0,  # a cap, whatever the budget
-    "graph_max_states": 150000,
-    "graph_exclude": ["identity"],
-    # Slow functions (over ~150 us a call on ARC-AGI-1 training grids) applied to the inputs
-    # only, not inside compositions: at depth 2 they took half the graph's time.
-    "graph_shallow": [
-        "complete_mirror_offset",
-        "recolour_size",
-        "recolour_open_shapes",
-        "recolour_closed_shapes",
-        "objects_fall_down",
-        "objects_fall_up",
-        "objects_fall_left",
-        "objects_fall_right",
-        "majority_per_line",
-        "cells_overlay",
-        "rotate_objects",
-        "extend_segments",
-        "recolour_by_size",
-        "recolour_by_size_rank",
-    ],
-    # Object selection as single edges at depth 1: every extractor (grid -> objects) by every
-    # selector (objects -> object) by each of these finishers; [] turns them off.
-    "graph_object_chains": ["crop_object", "object_patch", "erase_object"],
-    # Output size first: the cheapest states with the demo outputs' shapes lend it to these
-    # size-aware functions (dsl/primitives/sizing.py); their test shapes filter the pieces.
-    "size_functions": ["tile_to", "upscale_to", "downscale_to", "embed_to", "centre_to"],
-    "size_sources": 3,
-    "pieces": True,
-    "pieces_max": 10,  # pieces per overlay
-    "pieces_max_bases": 20,  # bases tried, fewest wrong cells first
-    "pieces_overlay_cost": 0.5,
-    "enumerate": True,  # the typed enumeration after the graph (objects, masks, two-grid steps)
-    # ... without the size-aware primitives: the graph's size stage gives them their argument,
-    # and in the enumeration their second grid argument multiplies the work of every cost level
-    "enumerate_exclude": ["tile_to", "upscale_to", "downscale_to", "embed_to", "centre_to"],
-}
+# The search's defaults, documented key by key in the YAML that Hydra runs compose as the
+# `search` group (one source for library calls and runs alike; the wheel ships conf/ beside dsl/).
+SEARCH_YAML = Path(__file__).resolve().parents[2] / "conf" / "search" / "default.yaml"
+DEFAULTS: dict[str, Any] = yaml.safe_load(SEARCH_YAML.read_text())
 
 
 @dataclass

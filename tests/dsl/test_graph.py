@@ -139,11 +139,3 @@ def test_size_first_scales_to_a_fixed_output_size():
     assert right and "upscale_to" in right[0].program.text()
     prog = parse(right[0].program.text())
     assert all(np.array_equal(prog.run(p.input), p.output) for p in task.train)
-
-
-def test_search_defaults_match_the_yaml():
-    # The search's defaults live in code (for library users) and in conf/search/default.yaml
-    # (for Hydra runs): they must not drift apart.
-    from dsl.bench import search_config
-
-    assert search_config("default", []) == DEFAULTS
