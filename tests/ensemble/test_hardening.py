@@ -364,6 +364,15 @@ def test_second_arc_solve_into_the_same_run_dir_exits_2(good_dir, tmp_path):
     assert len(lines) == 6  # every task once
 
 
+def _as_from_a_terminal():
+    """In the child before exec: SIGINT and SIGTERM at their defaults and unblocked, as for a
+    command started from a shell. A child inherits ignored and blocked signals, and in the full
+    suite SIGINT reached the child no more (the SIGINT case hung; alone it passed)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    for s in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(s, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_stop_writes_the_submission_of_what_is_done(good_dir, tmp_path, sig, code):
     run_dir = tmp_path / "run"
@@ -374,7 +383,8 @@ def test_a_stop_writes_the_submission_of_what_is_done(good_dir, tmp_path, sig, c
         f"hydra.run.dir={run_dir}",
     ]  # fmt: skip
     proc = subprocess.Popen([sys.executable, "-c", SOLVE, *args], cwd=ROOT, text=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=_as_from_a_terminal)  # fmt: skip
     results = run_dir / "results.jsonl"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and (
