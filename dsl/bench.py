@@ -158,14 +158,13 @@ def calibrate(every: int, work_s: float) -> None:
     """Measure the mean time of each graph function's calls while the graph searches the tuning
     sets (every `every`-th task of ARC-AGI-1 training and arc2_train_unseen), and write it to
     dsl/search/op_us.json: the weights of the graph's work budget."""
+    from dsl.registry import warm_up
     from dsl.search.core import DEFAULTS
     from dsl.search.explore import explore
     from dsl.search.graph import OP_US, Graph
 
     tasks = bundled_tasks("arc1_train")[::every] + bundled_tasks("arc2_train_unseen")[::every]
     cfg = {**DEFAULTS, "max_fits": 10**9}
-    from dsl.registry import warm_up
-
     warm_up()  # JIT outside the timing
     explore(tasks[0], cfg, Budget(60), 40_000)
     per_task: dict[str, list[float]] = {}  # op -> its mean time on each task

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dsl.primitives.common import by_content
 from dsl.program import INPUT, Program, Ref, Step
 from dsl.registry import primitives
 from dsl.search.values import as_grid
@@ -88,51 +89,45 @@ class At:
 
 def chain_fn(chain: tuple) -> Callable:
     """The function computing a chain (see Fn.chain) from its input grid."""
-    table = primitives()
-    fns = [table[op].fn for op, _ in chain]
+    fns = [_step_fn(op, k) for k, (op, _) in enumerate(chain)]
 
     def run(g: Grid):
         vals: list = []
-        for k, (f, (_, args)) in enumerate(zip(fns, chain)):
-            key = (chain[: k + 1], id(g))
-            hit = _prefixes.get(key)
-            if hit is not None and hit[0] is g:
-                v = hit[1]
-            else:
-                v = f(*(g if a is PARENT else vals[a.k] if isinstance(a, At) else a for a in args))
-                if k < len(chain) - 1:  # chains share prefixes: objects, then each selector
-                    if len(_prefixes) > 4096:
-                        _prefixes.clear()
-                    _prefixes[key] = (g, v)  # g held: its id is not reused while the entry lives
-            vals.append(v)
+        for f, (_, args) in zip(fns, chain):
+            vals.append(
+                f(*(g if a is PARENT else vals[a.k] if isinstance(a, At) else a for a in args))
+            )
         return vals[-1]
 
     return run
 
 
-_prefixes: dict = {}  # (chain prefix, id(grid)) -> (grid, value)
+@functools.cache
+def _step_fn(op: str, k: int) -> Callable:
+    """A chain step's primitive; the first step (the extraction, shared by every selector and
+    finisher after it on the same image) memoised by content."""
+    f = primitives()[op].fn
+    return by_content()(f) if k == 0 else f
 
 
 def object_chains(finishers: tuple[str, ...]) -> list[Fn]:
     """Generic selection from object lists as single edges: every extractor (grid -> objects)
     by every selector (objects -> object) by every finisher (object -> grid, or grid and object
     -> grid, e.g. erase_object), plus extractors whose lists become a grid directly."""
-    table = primitives().values()
-    extract = [p for p in table if p.inputs == ("Grid",) and p.output == "Objects"]
-    select = [p for p in table if p.inputs == ("Objects",) and p.output == "Object"]
-    to_grid = [p for p in table if p.inputs == ("Objects",) and p.output == "Grid"]
-    fins = [primitives()[name] for name in finishers]
+    reg = primitives()
+    extract = [p for p in reg.values() if p.inputs == ("Grid",) and p.output == "Objects"]
+    select = [p for p in reg.values() if p.inputs == ("Objects",) and p.output == "Object"]
+    to_grid = [p for p in reg.values() if p.inputs == ("Objects",) and p.output == "Grid"]
     chains = [((e.name, (PARENT,)), (t.name, (At(0),))) for e in extract for t in to_grid]
-    for e, s, f in itertools.product(extract, select, fins):
+    for e, s, f in itertools.product(extract, select, (reg[name] for name in finishers)):
         last = (At(1),) if f.inputs == ("Object",) else (PARENT, At(1))
         chains.append(((e.name, (PARENT,)), (s.name, (At(0),)), (f.name, last)))
-    table = primitives()
     return [
         Fn(
             "|".join(op for op, _ in c),
             (),
             chain_fn(c),
-            sum(table[op].cost for op, _ in c),
+            sum(reg[op].cost for op, _ in c),
             chain=c,
         )
         for c in chains
