@@ -23,10 +23,11 @@ from typing import Any
 
 import numpy as np
 
+import conf
 from dsl.datasets import SETS
 from dsl.types import Budget, Task
 
-CONF = Path(__file__).resolve().parent.parent / "conf" / "search"
+CONF = Path(conf.__file__).resolve().parent / "search"  # the top-level package conf, as shipped
 
 
 def bundled_tasks(name: str) -> list[Task]:
