@@ -99,20 +99,16 @@ def _read_solutions(path: Path, explicit: bool, warnings: list[str]) -> dict:
     """{task_id: entry} of a Kaggle solutions file. An unusable file named by data.solutions
     stops the run (UsageError); one only found beside the challenges file is reported and
     ignored (the tasks run unscored)."""
-    dups: list[str] = []
+    label = f"data.solutions {path}" if explicit else f"solutions {path}"
     try:
-        data = read_json(path, dups)
-        problem = (
-            None
-            if isinstance(data, dict)
-            else f"want an object {{task_id: [grid, ...]}}, found {type(data).__name__}"
-        )
-    except UNREADABLE as e:
-        data, problem = None, why_unreadable(e)
-    if problem:
+        data, dups = read_named_json(path, label)
+        if not isinstance(data, dict):
+            want = "want an object {task_id: [grid, ...]}"
+            raise UsageError(f"{label}: {want}, found {json_kind(data)}")
+    except UsageError as e:
         if explicit:
-            raise UsageError(f"data.solutions {path}: {problem}")
-        warnings.append(f"solutions {path}: {problem}; ignored, the tasks run unscored")
+            raise
+        warnings.append(f"{e}; ignored, the tasks run unscored")
         return {}
     for k in dict.fromkeys(dups):
         warnings.append(f"solutions {path}: task {k} appears more than once; the last is kept")
