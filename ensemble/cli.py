@@ -17,9 +17,11 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
-# conf/ sits beside this package both in a checkout and in an installed wheel (pyproject ships it
-# as the top-level package conf), so one path serves the repo and an install alike.
-CONF_DIR = str(Path(__file__).resolve().parent.parent / "conf")
+import conf
+
+# conf/ is the top-level package conf, in a checkout and in an installed wheel alike (pyproject
+# ships it): its location is the config tree's.
+CONF_DIR = str(Path(conf.__file__).resolve().parent)
 
 
 def format_summary(summary: dict) -> str:

@@ -14,7 +14,7 @@ FIT = {"fits_all_demos": True, "n_fitting": 1, "cost": 9.0}
 
 def _run(ens: EnsembleSolver, task: Task) -> dict:
     out = ens.solve(task, Budget(5))
-    cands = [[c.to_json() for c in ranked] for ranked in out]
+    cands = [[c.to_json() for c in ranked] for ranked in out.candidates]
     return make_record(
         task,
         {"status": "ok", "candidates": cands, "solver_detail": out.detail},
@@ -77,8 +77,8 @@ def test_replay_gives_the_verified_grid_its_bonus_when_ttt_also_voted_for_it():
 
 def test_merge_ranked_keeps_both_solvers_ranks():
     task = Task.from_json("t", make_task())
-    d = FixedSolver("dsl", [(A, {"ranks": {"dsl": 0}})]).solve(task, Budget(1))[0]
-    t = FixedSolver("ttt", [(A, {"ranks": {"ttt": 3}})]).solve(task, Budget(1))[0]
+    d = FixedSolver("dsl", [(A, {"ranks": {"dsl": 0}})]).solve(task, Budget(1)).candidates[0]
+    t = FixedSolver("ttt", [(A, {"ranks": {"ttt": 3}})]).solve(task, Budget(1)).candidates[0]
     assert merge_ranked(d, t)[0].detail["ranks"] == {"dsl": 0, "ttt": 3}
 
 

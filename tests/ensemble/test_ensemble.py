@@ -15,7 +15,7 @@ NEAR = {"fits_all_demos": False}
 
 
 def cands(solver):
-    return solver.solve(Task.from_json("t", make_task()), Budget(5))[0]
+    return solver.solve(Task.from_json("t", make_task()), Budget(5)).candidates[0]
 
 
 def grids(ranked):
@@ -86,7 +86,7 @@ def test_adaptive_routing(route, dsl_detail, ttt_runs):
     ens = ensemble_solver(FixedSolver("dsl", [(A, dsl_detail)]), ttt, route=route)
     out = ens.solve(task, Budget(5))
     assert (ttt.calls == 1) == ttt_runs
-    assert grids(out[0])[0] == (A if dsl_detail.get("fits_all_demos") else B)
+    assert grids(out.candidates[0])[0] == (A if dsl_detail.get("fits_all_demos") else B)
     assert out.detail["ttt"].startswith("ran" if ttt_runs else "skipped")
 
 
@@ -104,7 +104,7 @@ def test_declined_task_gives_the_dsl_the_whole_budget(ttt_declines):
     share = 1.0 if ttt_declines else 0.5
     assert 10 * share - 1 < dsl.budgets[0] <= 10 * share
     assert ttt.calls == (0 if ttt_declines else 1)
-    assert sorted(grids(out[0])) == ([A] if ttt_declines else [A, B])
+    assert sorted(grids(out.candidates[0])) == ([A] if ttt_declines else [A, B])
     if ttt_declines:
         assert out.detail["ttt"].startswith("declined: too long")
         assert out.detail["ttt_s"] == 0.0

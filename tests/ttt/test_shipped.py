@@ -20,4 +20,4 @@ def test_shipped_checkpoint_loads_and_answers(flip_task):
         {"steps": 2, "data": {"max_examples": 2}, "infer": {"views": 1, "max_answer_tokens": 40}},
     )
     out = s.solve(flip_task, Budget(60))
-    assert len(out) == 1 and out.detail["infer"][0]["views_run"] == 1
+    assert len(out.candidates) == 1 and out.detail["infer"][0]["views_run"] == 1

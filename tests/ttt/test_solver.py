@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from dsl.types import Budget, Candidate, Pair, Task
+from ensemble.cli import CONF_DIR
 from ttt.model import load_model
 from ttt.solver import TTTSolver
 
-CONF = Path(__file__).resolve().parents[2] / "conf"
 SMALL = {"steps": 2, "data": {"max_examples": 4}, "infer": {"views": 2, "max_answer_tokens": 40}}
 
 
@@ -25,13 +23,14 @@ def test_solve_shapes_and_budget(model, flip_task, request):
     s.warmup()
     budget = Budget(30)
     out = s.solve(flip_task, budget)
-    assert len(out) == 1 and all(isinstance(c, Candidate) for c in out[0])
+    assert len(out.candidates) == 1 and all(isinstance(c, Candidate) for c in out.candidates[0])
     assert budget.elapsed() < 30
     d = out.detail
     assert d["train"]["steps"] == 2 and d["infer"][0]["views_run"] == 2
     # the shape hint ("same" size rule) holds every answer to the test input's shape
     assert d["infer"][0]["shape_hint"] == list(flip_task.test_inputs[0].shape)
-    assert out[0] and all(c.grid.shape == flip_task.test_inputs[0].shape for c in out[0])
+    (ranked,) = out.candidates
+    assert ranked and all(c.grid.shape == flip_task.test_inputs[0].shape for c in ranked)
 
 
 def test_no_ttt_and_extra_grids_ranked_by_poe(tiny_model_dir, flip_task):
@@ -39,9 +38,9 @@ def test_no_ttt_and_extra_grids_ranked_by_poe(tiny_model_dir, flip_task):
     truth = flip_task.test_outputs[0]
     out = s.solve(flip_task, Budget(30), extra=[[truth]])
     assert "train" not in out.detail
-    extra = [c for c in out[0] if c.detail.get("extra")]
+    extra = [c for c in out.candidates[0] if c.detail.get("extra")]
     assert len(extra) <= 1 and all(np.isfinite(c.detail["poe"]) for c in extra)
-    scores = [c.detail["poe"] for c in out[0] if c.detail.get("poe") is not None]
+    scores = [c.detail["poe"] for c in out.candidates[0] if c.detail.get("poe") is not None]
     assert scores == sorted(scores, reverse=True)
 
 
@@ -81,7 +80,7 @@ def test_configs_compose_and_instantiate(ttt):
     from hydra import compose, initialize_config_dir
     from hydra.utils import instantiate
 
-    with initialize_config_dir(config_dir=str(CONF), version_base=None):
+    with initialize_config_dir(config_dir=CONF_DIR, version_base=None):
         cfg = compose(
             config_name="config",
             overrides=["solver=ttt", f"ttt={ttt}"],
@@ -98,7 +97,7 @@ def test_discover_phase_runs_after_supervised_training(tiny_grid_model_dir, flip
     s = _solver(tiny_grid_model_dir, steps=None, epochs=1, discover={"share": 0.5, "group": 4})
     out = s.solve(flip_task, Budget(20))
     d = out.detail
-    assert out[0] and d["train"]["steps"] >= 1
+    assert out.candidates[0] and d["train"]["steps"] >= 1
     rl = d["discover"]
     assert rl["groups"] >= 1 and rl["steps"] + rl["flat_groups"] <= rl["groups"]
     assert rl["seconds"] <= 0.5 * 0.8 * 20 + 1  # its share of the training time
