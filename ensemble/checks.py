@@ -75,7 +75,12 @@ def check_data(data: Any) -> None:
             "want a list of task ids (quote them: data.ids='[\"642248e4\",\"00576224\"]'), "
             "or null for every task",
         )  # fmt: skip
-    for key in ("sample", "limit", "max_tokens"):
+    _need(data.get("max_tokens") is None, "data.max_tokens", data.get("max_tokens"),
+          "moved: the TTT solver declines tasks longer than ttt.max_task_tokens, and "
+          "data.skip_declined=true leaves them out (experiment=ttt_effect)")  # fmt: skip
+    v = data.get("skip_declined", False)
+    _need(isinstance(v, bool), "data.skip_declined", v, "want true or false")
+    for key in ("sample", "limit"):
         v = data.get(key)
         _need(v is None or (_is_int(v) and v >= 1), f"data.{key}", v,
               "want a positive integer, or null for no limit")  # fmt: skip

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ class LoadResult:
     n_test_of_invalid: dict[str, int] = field(default_factory=dict)
     # Problems that change no answer (a bad answer key, a duplicate key): reported, then ignored.
     warnings: list[str] = field(default_factory=list)
+    # Ids left out because the solver declines them (data.skip_declined), with its reason.
+    declined: list[tuple[str, str]] = field(default_factory=list)
 
 
 def why_unreadable(e: BaseException) -> str:
@@ -223,14 +226,14 @@ def _match_ids(wanted: Any, ids: list[str], source: str, dropped: set[str]) -> l
             f" and {len(missing) - 5} more" if len(missing) > 5 else ""
         )
         if dropped & set(missing):
-            hint += " (or too long for data.max_tokens)"
+            hint += " (or declined by the solver: data.skip_declined)"
         raise UsageError(f"data.ids: no task {shown} in {source}{hint}")
     return list(dict.fromkeys(out))  # a repeated id runs once
 
 
 def _select(ids: list[str], cfg: dict, dropped: set[str] | None = None) -> list[str]:
     """Apply data.ids, data.sample (seeded), data.shard ("i/n") and data.limit, in that order
-    (`dropped`: ids left out by data.max_tokens, named if data.ids asks for one)."""
+    (`dropped`: ids the solver declines, named if data.ids asks for one)."""
     if cfg.get("ids") is not None:
         ids = _match_ids(cfg["ids"], ids, describe(cfg), dropped or set())
     if cfg.get("sample"):
@@ -245,15 +248,13 @@ def _select(ids: list[str], cfg: dict, dropped: set[str] | None = None) -> list[
     return ids
 
 
-def _fits(tid: str, raw: Any, solutions: Any, max_tokens: int) -> bool:
-    """Whether the task's full serialization (ttt.format.serialized_length) fits max_tokens; an
-    invalid task is kept, so that it is reported rather than silently dropped."""
-    from ttt.format import serialized_length
-
+def _declined(tid: str, raw: Any, solutions: Any, declines: Callable[[Task], str | None]):
+    """Why the solver declines the task, or None; an invalid task is kept (None), so that it is
+    reported rather than silently dropped."""
     try:
-        return serialized_length(Task.from_json(tid, raw, solutions)) <= max_tokens
+        return declines(Task.from_json(tid, raw, solutions))
     except TaskError:
-        return True
+        return None
 
 
 def _n_test(task: Any) -> int:
@@ -261,11 +262,12 @@ def _n_test(task: Any) -> int:
     return len(test) if isinstance(test, list) and test else 1
 
 
-def load_tasks(cfg: dict) -> LoadResult:
+def load_tasks(cfg: dict, declines: Callable[[Task], str | None] | None = None) -> LoadResult:
     """Load the tasks a data config names. Keys: name (a bundled set or 'path'), path, solutions,
-    max_tokens (keep tasks whose full serialization fits, before the selection keys), ids,
-    sample, seed, shard, limit. A bad task or answer is reported in the result; what makes the
-    whole selection unusable (a missing path, an unknown id) raises UsageError."""
+    skip_declined (leave out the tasks `declines`, the run's solver's `Solver.declines`, gives a
+    reason for, before the selection keys), ids, sample, seed, shard, limit. A bad task or answer
+    is reported in the result; what makes the whole selection unusable (a missing path, an
+    unknown id) raises UsageError."""
     cfg = dict(cfg)
     name = cfg.get("name", "path")
     warnings: list[str] = []
@@ -291,9 +293,10 @@ def load_tasks(cfg: dict) -> LoadResult:
         if warning:
             result.warnings.append(warning)
     every = ids = sorted({*raw, *unreadable})
-    if cfg.get("max_tokens"):
-        n = int(cfg["max_tokens"])
-        ids = [i for i in ids if i in unreadable or _fits(i, *checked[i], n)]
+    if cfg.get("skip_declined") and declines is not None:
+        why = {i: _declined(i, *checked[i], declines) for i in ids if i not in unreadable}
+        result.declined = [(i, w) for i, w in why.items() if w is not None]
+        ids = [i for i in ids if why.get(i) is None]
     for tid in _select(ids, cfg, set(every) - set(ids)):
         if tid in unreadable:
             result.problems.append((tid, unreadable[tid]))

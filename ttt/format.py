@@ -97,7 +97,7 @@ def encode_example(
 def serialized_length(task: Task, fmt: TextFormat = DEFAULT_FORMAT) -> int:
     """Tokens of the task's full serialization under a one-token-per-character tokenizer (the
     default model's): all demos, a test input and its output when known, plus BOS; the longest
-    over the test inputs. What `data.max_tokens` filters on."""
+    over the test inputs. What `ttt.max_task_tokens` bounds (TTTSolver.declines)."""
     outs = task.test_outputs or [None] * len(task.test_inputs)
     return 1 + max(
         len(encode_example(task.train, q, a, fmt).text) for q, a in zip(task.test_inputs, outs)

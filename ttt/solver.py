@@ -16,6 +16,7 @@ from dsl.types import Budget, Candidate, Grid, Solver, SolveResult, Task, grid_k
 from ttt.augment import inference_views
 from ttt.data import DataConfig, build_examples
 from ttt.discover import DiscoverConfig, discover
+from ttt.format import serialized_length
 from ttt.infer import (
     InferConfig,
     answer_budget,
@@ -58,6 +59,8 @@ class TTTSolver(Solver):
         self.train_fraction = float(t.pop("train_fraction", 0.6))
         self.safety_seconds = float(t.pop("safety_seconds", 2.0))
         self.poe_views = int(t.pop("poe_views", 0))
+        cap = t.pop("max_task_tokens", None)
+        self.max_task_tokens = None if cap is None else int(cap)
         self.data_cfg = DataConfig.from_dict(t.pop("data", None))
         self.infer_cfg = InferConfig.from_dict(t.pop("infer", None))
         self.discover_cfg = DiscoverConfig.from_dict(t.pop("discover", None))
@@ -151,8 +154,13 @@ class TTTSolver(Solver):
         return {"model": weights_digest(self.model_cfg.path)}
 
     def declines(self, task: Task) -> str | None:
-        """Why this solver can do nothing with the task (no test input fits the model's context),
-        or None: the ensemble then gives the program search the whole budget."""
+        """Why this solver takes no part in the task, or None: its full serialization is longer
+        than `ttt.max_task_tokens` (checked without loading the model), or no test input fits
+        the model's context. The ensemble then gives the program search the whole budget."""
+        if self.max_task_tokens is not None:
+            n = serialized_length(task, self.model_cfg.fmt)
+            if n > self.max_task_tokens:
+                return f"longer than ttt.max_task_tokens ({n} > {self.max_task_tokens} tokens)"
         _, tok, ctx = load_model(self.model_cfg)
         if any(p is not None for p in self._prompts(task, tok, ctx)):
             return None

@@ -80,9 +80,13 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
 
 
 def _run_locked(cfg: dict, run_dir: Path, progress: bool) -> dict:
-    loaded: LoadResult = load_tasks(cfg["data"])
+    solver = _built(cfg["solver"])
+    loaded: LoadResult = load_tasks(cfg["data"], solver.declines if solver else None)
     _report("warning", loaded.warnings)
     _report("invalid", [reason for _, reason in loaded.problems])
+    if loaded.declined:  # data.skip_declined: left out of the run, as if not in the data
+        print(f"[declined] {len(loaded.declined)} task(s) the solver declines left out", flush=True)
+        _report("declined", [f"{tid}: {why}" for tid, why in loaded.declined])
 
     results_path = run_dir / "results.jsonl"
     resume = bool(cfg.get("resume", True))
@@ -96,7 +100,7 @@ def _run_locked(cfg: dict, run_dir: Path, progress: bool) -> dict:
     _report(
         "resume", [f"{b}; ignored (a task without a good record runs again)" for b in bad_lines]
     )
-    provenance.check_fingerprint(run_dir, cfg, bool(done), _built(cfg["solver"]))
+    provenance.check_fingerprint(run_dir, cfg, bool(done), solver)
     code = provenance.code_digest()
     older = sorted({r.get("code", "unrecorded") for r in done.values()} - {code})
     if older:

@@ -38,6 +38,13 @@ class EchoSolver(_Marked):
         return self.answer(task)
 
 
+class DecliningSolver(EchoSolver):
+    """EchoSolver that declines the tasks named in `bad_ids`."""
+
+    def declines(self, task: Task) -> str | None:
+        return "named in bad_ids" if task.id in self.bad_ids else None
+
+
 class SlowStartSolver(EchoSolver):
     """EchoSolver with a slow warm-up, as a model load or a JIT compile is."""
 

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from omegaconf import OmegaConf
 
 from ensemble.checks import UsageError
 from ensemble.data import load_tasks
@@ -80,11 +81,20 @@ def test_missing_path():
         load_tasks({"name": "path", "path": "/nonexistent/tasks"})
 
 
-def test_max_tokens_keeps_tasks_that_fit_and_still_reports_invalid_ones(mixed_dir):
-    res = load_tasks({"name": "arc1_eval", "max_tokens": 2048})
-    assert len(res.tasks) == 269  # of 400; the TTT figure's set
-    from ttt.format import serialized_length
+CONF_FILES = ("model/default.yaml", "ttt/cpu.yaml")
 
+
+def test_skip_declined_leaves_out_what_the_solver_declines_and_reports_invalid_ones(mixed_dir):
+    from ensemble.cli import CONF_DIR
+    from ttt.format import serialized_length
+    from ttt.solver import TTTSolver
+
+    conf = {g: OmegaConf.to_container(OmegaConf.load(f"{CONF_DIR}/{g}")) for g in CONF_FILES}
+    ttt = TTTSolver(conf["model/default.yaml"], {**conf["ttt/cpu.yaml"], "max_task_tokens": 2048})
+    res = load_tasks({"name": "arc1_eval", "skip_declined": True}, ttt.declines)
+    assert len(res.tasks) == 269 and len(res.declined) == 131  # of 400; the TTT figure's set
     assert max(serialized_length(t) for t in res.tasks) <= 2048
-    res = load_tasks({"name": "path", "path": str(mixed_dir), "max_tokens": 10})
-    assert res.tasks == [] and len(res.problems) == 7  # good ones are too long, bad ones reported
+    assert load_tasks({"name": "arc1_eval"}, ttt.declines).declined == []  # only when asked
+    every = {"name": "path", "path": str(mixed_dir), "skip_declined": True}
+    res = load_tasks(every, lambda task: "declines all")
+    assert res.tasks == [] and len(res.problems) == 7  # good ones declined, bad ones reported

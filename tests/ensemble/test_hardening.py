@@ -67,6 +67,8 @@ def one_line(text: str) -> str:
         ("data.solutions", "/no/such.json", "data.solutions='/no/such.json'"),
         ("data.name", "arc9", "data.name='arc9': want one of arc1_train"),
         ("resume", "no", "resume='no': want true or false"),
+        ("data.max_tokens", 2048, "data.max_tokens=2048: moved: the TTT solver declines"),
+        ("data.skip_declined", "yes", "data.skip_declined='yes': want true or false"),
     ],
 )
 def test_unusable_config_values_are_named(good_dir, key, value, words):
@@ -160,8 +162,9 @@ def test_ids_hydra_reads_as_numbers_still_name_their_tasks(tmp_path):
     ]
     with pytest.raises(UsageError, match="must be quoted"):
         load_tasks({"name": "arc1_eval", "ids": [1234e5]})
-    with pytest.raises(UsageError, match="too long for data.max_tokens"):
-        load_tasks({"name": "arc1_eval", "ids": ["642248e4"], "max_tokens": 50})
+    with pytest.raises(UsageError, match="declined by the solver"):
+        one = {"name": "arc1_eval", "ids": ["642248e4"], "skip_declined": True}
+        load_tasks(one, lambda task: "declines all")
     ids = load_tasks({"name": "arc1_eval", "ids": ["00576224", "00576224"]}).tasks
     assert len(ids) == 1  # a repeated id runs once
 

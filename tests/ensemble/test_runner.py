@@ -92,6 +92,16 @@ def test_malformed_tasks_reported_and_good_ones_answered(mixed_dir, tmp_path, ca
     assert len(sub) == 9 and len(sub["good_b"]) == 2
 
 
+@pytest.mark.parametrize("skip", [False, True])
+def test_skip_declined_leaves_the_tasks_the_solver_declines_out(good_dir, tmp_path, capsys, skip):
+    c = cfg(good_dir, "DecliningSolver", bad_ids=["t1", "t2"])
+    c["data"]["skip_declined"] = skip
+    summary = run(c, tmp_path, progress=False)
+    assert summary["n_tasks_run"] == (4 if skip else 6) and summary["score"] == 1.0
+    assert len(json.loads((tmp_path / "submission.json").read_text())) == summary["n_tasks_run"]
+    assert ("[declined] t1: named in bad_ids" in capsys.readouterr().out) == skip
+
+
 def test_resume_skips_finished_tasks(good_dir, tmp_path):
     marks = tmp_path / "marks"
     c = cfg(good_dir, "EchoSolver", mark_dir=str(marks))

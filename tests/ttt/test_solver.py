@@ -57,6 +57,11 @@ def test_declines_only_what_no_prompt_fits(tiny_model_dir, flip_task):
     assert _solver(tiny_model_dir).declines(flip_task) is None
 
 
+def test_declines_what_is_longer_than_max_task_tokens(flip_task):
+    s = TTTSolver({"path": "/no/model"}, {"max_task_tokens": 10})  # the model is never loaded
+    assert s.declines(flip_task).startswith("longer than ttt.max_task_tokens (")
+
+
 def test_inference_estimate_decodes_the_hinted_shape(tiny_model_dir):
     # every demo maps a 9x9 grid to a 1x1 one: the shape hint holds the answer to 3 tokens
     # (1 cell, 1 newline, the end), not room for a 9x9 grid
