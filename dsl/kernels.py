@@ -709,3 +709,81 @@ def mode_filter(g: np.ndarray) -> np.ndarray:
                 best = g[r, c]
             out[r, c] = best
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Pieces: a greedy cover of the demo outputs on per-pixel bitsets (dsl.search.pieces)
+
+PIECE_PAINT, PIECE_BLANK, PIECE_ALL = 0, 1, 2  # which of a piece's cells it lays down
+
+
+@njit(cache=True)
+def _popcount64(x: np.uint64) -> int:
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return int((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@njit(cache=True)
+def _active(blank: np.ndarray, valid: np.ndarray, j: int, mode: int) -> np.uint64:
+    if mode == PIECE_PAINT:
+        return ~blank[j] & valid[j]
+    if mode == PIECE_BLANK:
+        return blank[j]
+    return valid[j]
+
+
+@njit(cache=True)
+def greedy_cover(
+    bad: np.ndarray,
+    blank: np.ndarray,
+    valid: np.ndarray,
+    need: np.ndarray,
+    care: np.ndarray,
+    max_pieces: int,
+    out_piece: np.ndarray,
+    out_mode: np.ndarray,
+) -> int:
+    """Cover the demo outputs top down by pieces (rows of `bad`: cells a piece gets wrong;
+    `blank`: its background cells; one bit per demo output cell). Each step takes the piece and
+    mode (paint: its non-blank cells, blank: its blank cells, all) that is right on every active
+    cell not yet covered and covers the most uncovered cells of `care` (of any cell when none
+    does); earlier picks lie on top, so a piece may be wrong where one above it is right. Stops
+    once every cell of `need` (where the outputs paint) is covered: the rest is background.
+    Writes the picks to out_piece/out_mode; their number, or -1 when the cover failed. Ties go
+    to the lower row (callers sort rows cheapest first)."""
+    n, w = bad.shape
+    cur = np.zeros(w, dtype=np.uint64)
+    for k in range(max_pieces):
+        best, best_mode, best_cnt = -1, 0, 0
+        for use_care in (True, False):
+            for i in range(n):
+                for mode in (PIECE_PAINT, PIECE_BLANK, PIECE_ALL):
+                    ok = True
+                    for j in range(w):
+                        if ~cur[j] & bad[i, j] & _active(blank[i], valid, j, mode):
+                            ok = False
+                            break
+                    if not ok:
+                        continue
+                    cnt = 0
+                    for j in range(w):
+                        free = _active(blank[i], valid, j, mode) & ~cur[j]
+                        cnt += _popcount64(free & care[j] if use_care else free)
+                    if cnt > best_cnt:
+                        best, best_mode, best_cnt = i, mode, cnt
+            if best >= 0:
+                break
+        if best < 0:
+            return -1
+        out_piece[k] = best
+        out_mode[k] = best_mode
+        done = True
+        for j in range(w):
+            cur[j] |= _active(blank[best], valid, j, best_mode)
+            if need[j] & ~cur[j]:
+                done = False
+        if done:
+            return k + 1
+    return -1

@@ -180,6 +180,15 @@ def overlay(a: Grid, b: Grid) -> Grid:
     return out(np.where(a != BG, a, b))
 
 
+@primitive(("Grid", "Grid"), "Grid", cost=1.5)
+def overlay_blank(a: Grid, b: Grid) -> Grid:
+    """a's background on top of b: b where a paints, background where a is blank (same shapes).
+    With `overlay` it writes the pieces' compositions (dsl.search.pieces)."""
+    if a.shape != b.shape:
+        raise ValueError("shapes differ")
+    return out(np.where(a != BG, b, BG))
+
+
 @primitive(("Grid",), "Grid")
 def halves_fold(g: Grid) -> Grid:
     """Fold g at its middle: the first half with the mirrored second half showing through."""

@@ -11,24 +11,23 @@ from dsl.program import Program, Ref, Step, constant, op_cost
 from dsl.registry import primitives
 from dsl.search import infer
 from dsl.search.graph import Fn, Graph, graph_functions, object_chains, task_colours
-from dsl.search.pieces import Pieces, bits
+from dsl.search.pieces import OVERLAYS, Pieces, words
 from dsl.search.size import predict_sizes
 from dsl.search.verify import Fit, SearchResult, fits_demos, run_all
 from dsl.types import Budget, Task
-
-OVERLAY = "overlay"  # a on top of b (dsl.primitives.masks): the pieces' composition
 
 
 class _Checked:
     """One demo input's image against the demo output (same shape)."""
 
-    __slots__ = ("img", "out", "wrong", "paint", "_table")
+    __slots__ = ("img", "out", "wrong", "blank", "n_wrong", "_table")
 
     def __init__(self, img: np.ndarray, out: np.ndarray):
-        a = img.reshape(-1)
         self.img, self.out = img, out
-        self.wrong = bits(a != out.reshape(-1))  # bitset of wrong cells
-        self.paint = bits(a != 0)  # bitset of non-background cells
+        wrong = img != out
+        self.n_wrong = int(np.count_nonzero(wrong))
+        self.wrong = words(wrong)  # bitsets (pieces.words) of the wrong and the blank cells
+        self.blank = words(img == 0)
         self._table: np.ndarray | None | bool = False  # not computed yet
 
     @property
@@ -47,7 +46,7 @@ class Explorer:
         self.n_demo = len(task.train)
         self.outs = [p.output for p in task.train]
         self.shapes = [o.shape for o in self.outs]
-        self.pieces = Pieces(self.outs)
+        self.pieces = Pieces(self.outs, int(cfg["pieces_pool"]))
         # The size rules' prediction of each test output's shape (empty set: none): a hard filter
         # on pieces, whose union otherwise has no reason to take a test input's shape.
         self.test_sizes = predict_sizes(task)
@@ -56,8 +55,6 @@ class Explorer:
         self.near: list[tuple[float, float, int]] = []  # (-accuracy, cost, state)
         self.seconds = {"check": 0.0, "pieces": 0.0}  # time per stage (the rest: expansion)
         self.checked: list[dict[int, _Checked]] = [{} for _ in self.outs]
-        sizes = [o.size for o in self.outs]
-        self.offsets = [sum(sizes[:k]) for k in range(len(sizes))]  # each demo's first bit
 
     def sized(self, states: np.ndarray) -> np.ndarray:
         """Which states have every demo output's shape on the demo inputs (bool per state)."""
@@ -92,7 +89,7 @@ class Explorer:
         ids = self.g.ids[s].tolist()
         cost = float(self.g.cost[s])
         info = [self._image(k, ids[k]) for k in range(self.n_demo)]
-        if not any(x.wrong for x in info):
+        if not any(x.n_wrong for x in info):
             self.found(self.g.program(s), cost, "graph")
             return
         tests = [self.g.image(k, ids[k]) for k in range(self.n_demo, len(ids))]
@@ -104,13 +101,11 @@ class Explorer:
                 return
         shapes = tuple(t.shape for t in tests)
         if all(not p or sh in p for sh, p in zip(shapes, self.test_sizes)):
-            wrong = sum(x.wrong << at for x, at in zip(info, self.offsets))
-            paint = sum(x.paint << at for x, at in zip(info, self.offsets))
-            self.pieces.add(s, wrong, paint, shapes, cost)
+            bad = np.concatenate([x.wrong for x in info])
+            blank = np.concatenate([x.blank for x in info])
+            self.pieces.add(s, bad, blank, shapes, cost, int(self.g.depth[s]))
         if self.cfg["near_misses"] > 0:
-            acc = float(
-                np.mean([1 - x.wrong.bit_count() / o.size for x, o in zip(info, self.outs)])
-            )
+            acc = float(np.mean([1 - x.n_wrong / o.size for x, o in zip(info, self.outs)]))
             if acc >= self.cfg["near_miss_min_accuracy"]:
                 self.near.append((-acc, cost, s))
 
@@ -140,18 +135,19 @@ class Explorer:
             self.seconds["pieces"] += time.monotonic() - t0
 
     def _compose(self) -> None:
-        cfg = self.cfg
-        for cover in self.pieces.covers(cfg["pieces_max_bases"], cfg["pieces_max"]):
+        covers = self.pieces.covers(int(self.cfg["pieces_max"]))
+        for cover in covers[: int(self.cfg["pieces_fits"])]:
             names: dict[int, str] = {}
             steps: list[Step] = []
-            self.g.program(cover.base, names, steps)
-            cur = names.get(cover.base, "I")
-            for p in cover.pieces:
+            (bottom, _), *above = reversed(cover.pieces)
+            self.g.program(bottom, names, steps)
+            cur = names.get(bottom, "I")
+            for p, mode in above:
                 self.g.program(p, names, steps)
                 name = f"x{len(steps) + 1}"
-                steps.append(Step(name, OVERLAY, (Ref(names.get(p, "I")), Ref(cur))))
+                steps.append(Step(name, OVERLAYS[mode], (Ref(names.get(p, "I")), Ref(cur))))
                 cur = name
-            cost = cover.cost + cfg["pieces_overlay_cost"] * len(cover.pieces)
+            cost = cover.cost + self.cfg["pieces_overlay_cost"] * len(above)
             self.found(Program(tuple(steps)), cost, "pieces")
 
     def near_misses(self) -> list[Fit]:

@@ -1,11 +1,13 @@
 """Pieces: overlays of several graph states that together reproduce every demo output.
 
-A state whose image on each demo input has the demo output's size is *sized*. A sized state is a
-*piece* when every cell it paints (non-background) agrees with the output on every demo, and a
-*base* when every cell it gets wrong is a cell the output paints (so a piece can still fix it).
-Greedily, for the best bases, pieces are added (each covering the most still-wrong cells) until
-the overlay reproduces every output: `overlay(p_k, ... overlay(p_1, base))`. Cells are per-pixel
-bitsets over all demos (Python ints), so one cover step is a few big-int operations per piece.
+A state whose image on each demo input has the demo output's size is *sized*; every sized state
+(whose test images have an allowed shape) is a candidate piece. A cover lays pieces top down:
+each piece lays down its painted (non-background) cells, its blank cells, or all its cells, and
+must be right on those it lays down that no piece above it already covers; cells no piece covers
+are background. Pieces are picked greedily, each covering the most still-uncovered cells
+(`dsl.kernels.greedy_cover`, on per-pixel bitsets of all demos), so the overlay of up to ten
+results of the graph is found without enumerating their combinations. The result is an ordinary
+program: `overlay(p1, overlay_blank(p2, p3))`.
 """
 
 from __future__ import annotations
@@ -14,62 +16,96 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dsl import kernels
 from dsl.types import Grid
 
+MODES = {kernels.PIECE_PAINT: "paint", kernels.PIECE_BLANK: "blank", kernels.PIECE_ALL: "all"}
+# A piece laid on what is below it (dsl.primitives.masks); an "all" piece is always the bottom
+OVERLAYS = {"paint": "overlay", "blank": "overlay_blank"}
 
-def bits(mask: np.ndarray) -> int:
-    """A flat bool array as a Python int bitset."""
-    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
+
+def words(mask: np.ndarray) -> np.ndarray:
+    """A bool array, flattened, as a bitset of uint64 words (the kernels' format)."""
+    packed = np.packbits(mask.reshape(-1), bitorder="little")
+    buf = np.zeros(-(-mask.size // 64) * 8, dtype=np.uint8)
+    buf[: len(packed)] = packed
+    return buf.view(np.uint64)
 
 
 @dataclass
 class Cover:
-    base: int  # state index
-    pieces: list[int]  # state indices, in overlay order
+    pieces: list[tuple[int, str]]  # (state index, mode), top first
     cost: float
 
 
 class Pieces:
-    """Collects pieces and bases while the graph grows; `covers()` composes them."""
+    """Collects candidate pieces while the graph grows; `covers()` composes them."""
 
-    def __init__(self, outs: list[Grid]):
-        self.outs = outs
-        self.out_zero = bits(np.concatenate([o.reshape(-1) for o in outs]) == 0)
-        # paint bits, test shapes -> (state, cost): one piece per distinct effect, the cheapest
-        self.pieces: dict[tuple[int, tuple], tuple[int, float]] = {}
-        self.bases: list[tuple[int, float, int, int, tuple]] = []  # (#wrong, cost, state, ...)
+    def __init__(self, outs: list[Grid], pool: int):
+        self.n_demo = len(outs)
+        self.need = np.concatenate([words(o != 0) for o in outs])  # cells the outputs paint
+        self.valid = np.concatenate([words(np.ones(o.size, dtype=bool)) for o in outs])
+        # The cells a pick is counted by, one greedy run each: where the outputs paint (blank
+        # cells are the background anyway, so a cover by fewer, larger pieces comes first), then
+        # every cell (blank pieces may hide what lower ones get wrong); on all demos at once,
+        # then on each demo alone.
+        self.cares = []
+        for cells in (self.need, self.valid):
+            self.cares.append(cells)
+            for k in range(len(outs)):
+                demo = [words(np.full(o.size, j == k)) for j, o in enumerate(outs)]
+                self.cares.append(cells & np.concatenate(demo))
+        self.pool = pool
+        # test shapes -> demo behaviour (bad, blank bytes) -> (cost, depth, state, bad, blank):
+        # one piece per distinct behaviour, the cheapest; at most `pool` per test shapes
+        self.by_shapes: dict[tuple, dict[bytes, tuple]] = {}
+        self._done: dict[tuple, int] = {}  # test shapes -> pieces when last composed
 
-    def add(self, state: int, wrong: int, paint: int, test_shapes: tuple, cost: float) -> None:
-        """Record a sized state (its images on the demo inputs match the outputs' shapes) by the
-        bitsets of its wrong and its painted (non-background) cells over all demos."""
-        if wrong & self.out_zero:
-            return  # wrong where the output is background: no overlay can fix it
-        self.bases.append((wrong.bit_count(), cost, state, wrong, test_shapes))
-        if paint and not paint & wrong:
-            key = (paint, test_shapes)
-            if key not in self.pieces:
-                self.pieces[key] = (state, cost)
+    def add(
+        self, state: int, bad: np.ndarray, blank: np.ndarray, shapes: tuple, cost: float, depth: int
+    ) -> None:
+        """Record a sized state by the bitsets (`words`, demos concatenated) of its wrong cells
+        and of its background cells."""
+        group = self.by_shapes.setdefault(shapes, {})
+        key = bad.tobytes() + blank.tobytes()
+        old = group.get(key)
+        if old is None and len(group) < self.pool:
+            group[key] = (cost, depth, state, bad, blank)
+        elif old is not None and cost < old[0]:
+            group[key] = (cost, depth, state, bad, blank)
 
-    def covers(self, max_bases: int, max_pieces: int) -> list[Cover]:
-        """Overlays that reproduce every demo output (at most one per base)."""
-        out = []
-        by_shape: dict[tuple, list[tuple[int, int, float]]] = {}
-        for (paint, shapes), (s, c) in self.pieces.items():
-            by_shape.setdefault(shapes, []).append((paint, s, c))
-        for _, cost, state, need, shapes in sorted(self.bases, key=lambda b: b[:3])[:max_bases]:
-            if not need:
-                continue  # an exact fit: the graph reports it on its own
-            pool = [p for p in by_shape.get(shapes, ()) if p[0] & need]
-            chosen: list[int] = []
-            total = cost
-            while need and len(chosen) < max_pieces and pool:
-                paint, s, c = max(pool, key=lambda p: ((p[0] & need).bit_count(), -p[2]))
-                if not paint & need:
-                    break
-                need &= ~paint
-                chosen.append(s)
-                total += c
-                pool = [p for p in pool if p[0] & need]
-            if not need:
-                out.append(Cover(state, chosen, total))
-        return out
+    def covers(self, max_pieces: int) -> list[Cover]:
+        """Covers of every demo output by two or more pieces, for each group of pieces that grew
+        since the last call: a greedy run per way of counting cells (`cares`), with shallow
+        pieces only, then all."""
+        out: dict[tuple, Cover] = {}
+        for shapes, group in self.by_shapes.items():
+            if self._done.get(shapes) == len(group) or len(group) < 2:
+                continue
+            self._done[shapes] = len(group)
+            rows = sorted(group.values(), key=lambda r: (r[0], r[2]))
+            bad = np.stack([r[3] for r in rows])
+            blank = np.stack([r[4] for r in rows])
+            depths = np.array([r[1] for r in rows])
+            for cap in sorted({min(int(depths.max()), 1), int(depths.max())}):
+                use = np.flatnonzero(depths <= cap)
+                if len(use) < 2:
+                    continue
+                for care in self.cares:
+                    c = self._cover(bad[use], blank[use], care, max_pieces)
+                    if c is None:
+                        continue
+                    picks = [(rows[use[i]][2], MODES[m]) for i, m in c]
+                    while picks and picks[-1][1] == "blank":
+                        picks.pop()  # blank cells at the bottom: the background anyway
+                    if len(picks) < 2:
+                        continue  # one piece alone is an exact fit (reported as such)
+                    cost = sum(rows[use[i]][0] for i, _ in c)
+                    out.setdefault(tuple(picks), Cover(picks, cost))
+        return sorted(out.values(), key=lambda c: c.cost)
+
+    def _cover(self, bad, blank, care, max_pieces) -> list[tuple[int, int]] | None:
+        piece = np.empty(max_pieces, dtype=np.int64)
+        mode = np.empty(max_pieces, dtype=np.int64)
+        k = kernels.greedy_cover(bad, blank, self.valid, self.need, care, max_pieces, piece, mode)
+        return None if k < 0 else list(zip(piece[:k].tolist(), mode[:k].tolist()))

@@ -5,8 +5,9 @@ from dsl.program import parse
 from dsl.search.core import DEFAULTS
 from dsl.search.explore import explore
 from dsl.search.graph import Graph, graph_functions, object_chains
-from dsl.search.pieces import Pieces, bits
+from dsl.search.pieces import Pieces, words
 from dsl.types import Budget, Pair, Task
+from tests.dsl.grids import G
 
 SMALL = {**DEFAULTS, "graph_depth": 2}
 
@@ -78,17 +79,17 @@ def test_object_chain_is_one_edge_and_reruns():
     assert all(np.array_equal(prog.run(p.input), p.output) for p in pairs)
 
 
-def test_pieces_cover_outputs():
-    # Two partial results that no single state gives: colour 1 in place, colour 2 flipped.
-    outs = [np.array([[1, 0, 2], [0, 1, 0]], dtype=np.int8)]
-    p = Pieces(outs)
-    a = np.array([[1, 0, 0], [0, 1, 0]], dtype=np.int8)  # a piece: right wherever it paints
-    b = np.array([[0, 0, 2], [0, 0, 0]], dtype=np.int8)
-    bad = np.array([[0, 3, 0], [0, 0, 0]], dtype=np.int8)  # paints background: no piece, no base
-    for s, g in enumerate([a, b, bad]):
-        p.add(s + 1, bits(g.reshape(-1) != outs[0].reshape(-1)), bits(g.reshape(-1) != 0), (), 1.0)
-    covers = p.covers(max_bases=5, max_pieces=3)
-    assert covers and {covers[0].base, *covers[0].pieces} == {1, 2}
+def test_pieces_cover_outputs_top_down():
+    # No state gives 1 2 3; laid top down, each piece only has to be right where nothing above
+    # it already is: the middle piece is wrong under the top one, the bottom one under both.
+    outs = [np.array([[1, 2, 3]], dtype=np.int8)]
+    p = Pieces(outs, pool=10)
+    top, middle, bottom = G("100"), G("220"), G("333")
+    for s, g in enumerate([G("040"), bottom, middle, top]):  # cheapest (first) is no help
+        p.add(s + 1, words(g != outs[0]), words(g == 0), (), float(s), 1)
+    (cover,) = p.covers(max_pieces=5)
+    assert [s for s, _ in cover.pieces] == [4, 3, 2]
+    assert [m for _, m in cover.pieces] == ["paint", "paint", "paint"]
 
 
 def test_pieces_stage_overlays_states():

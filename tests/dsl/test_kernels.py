@@ -512,3 +512,22 @@ def test_mode_filter():
                 top = counts.max()
                 expected[r, c] = g[r, c] if counts[g[r, c]] == top else int(np.argmax(counts))
         np.testing.assert_array_equal(kernels.mode_filter(g), expected)
+
+
+def test_greedy_cover():
+    """Pieces laid top down, each right where nothing above it covers."""
+    # One output row 1 2 3 (as one word); pieces: 1 0 0 / 2 2 0 / 3 3 3 (see test_graph)
+    out = np.array([1, 2, 3])
+
+    def bitset(mask):
+        return np.array([sum(1 << i for i, m in enumerate(mask) if m)], dtype=np.uint64)
+
+    pieces = [np.array(p) for p in ([0, 4, 0], [3, 3, 3], [2, 2, 0], [1, 0, 0])]
+    bad = np.stack([bitset(p != out) for p in pieces])
+    blank = np.stack([bitset(p == 0) for p in pieces])
+    valid = need = care = bitset([1, 1, 1])
+    piece, mode = np.empty(5, dtype=np.int64), np.empty(5, dtype=np.int64)
+    k = kernels.greedy_cover(bad, blank, valid, need, care, 5, piece, mode)
+    assert k == 3 and piece[:3].tolist() == [3, 2, 1]
+    assert kernels.greedy_cover(bad[:2], blank[:2], valid, need, care, 5, piece, mode) == -1
+    assert [kernels._popcount64(np.uint64(x)) for x in (0, 1, 2**64 - 1)] == [0, 1, 64]

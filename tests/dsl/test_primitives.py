@@ -12,11 +12,7 @@ import pytest
 
 from dsl.registry import primitives
 from tests.dsl import test_primitives_objects
-
-
-def G(s: str) -> np.ndarray:
-    """Grid from rows of digits separated by '/': G("12/34")."""
-    return np.array([[int(ch) for ch in row] for row in s.split("/")], dtype=np.int8)
+from tests.dsl.grids import G
 
 
 def M(s: str) -> np.ndarray:
@@ -231,6 +227,7 @@ CASES: dict[str, list[tuple[tuple, object]]] = {
     "keep_middle_column": [((G("123/456"),), G("020/050")), ((G("12"),), ValueError)],
     "keep_middle_row": [((G("12/34/56"),), G("00/34/00"))],
     "overlay": [((G("10/02"), G("33/33")), G("13/32")), ((G("1"), G("33")), ValueError)],
+    "overlay_blank": [((G("10/02"), G("34/56")), G("30/06")), ((G("1"), G("33")), ValueError)],
     "halves_fold": [((G("12503/00534"),), G("12/43"))],
     "diagonal_of": [((3, 4), G("400/040/004"))],
     "downscale_majority": [((G("1121/1111/3333/3343"), 2), G("11/33"))],

@@ -6,12 +6,7 @@ import numpy as np
 import pytest
 
 from dsl.primitives import objects as ob
-
-
-def G(s: str) -> np.ndarray:
-    """Grid from rows of digits separated by '/'."""
-    return np.array([[int(ch) for ch in row] for row in s.split("/")], dtype=np.int8)
-
+from tests.dsl.grids import G
 
 # Single-colour 4-connected objects, in row-major order of their first cell:
 # 1s (size 3), 2s (size 4, a 2x2 block), 3s (vertical pair), 3 (single), 4 (single), 5 (single).
