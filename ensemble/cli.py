@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -22,6 +23,8 @@ import conf
 # conf/ is the top-level package conf, in a checkout and in an installed wheel alike (pyproject
 # ships it): its location is the config tree's.
 CONF_DIR = str(Path(conf.__file__).resolve().parent)
+
+log = logging.getLogger(__name__)  # status lines; conf/hydra/job_logging/status.yaml prints them
 
 
 def format_summary(summary: dict) -> str:
@@ -181,7 +184,7 @@ def _solve_app(cfg: DictConfig) -> dict:
 
             print(f"report: {write_report(run_dir)}")
         except (ImportError, OSError, ValueError) as e:
-            print(f"report not written: {e}", file=sys.stderr)
+            log.warning("report not written: %s", e)
     print(f"run dir: {run_dir}")
     return summary
 

@@ -243,15 +243,14 @@ def main(cfg: Any) -> dict:
     state = {"step": 0, "tokens": 0, "train_seconds": 0.0, "sequences": 0}
     if oc["resume"] and (run_dir / "checkpoint" / "state.json").exists():
         state = load_checkpoint(run_dir / "checkpoint", model, opt, rng)
-        print(f"resumed from {run_dir / 'checkpoint'} at step {state['step']}", flush=True)
+        log.info("resumed from %s at step %d", run_dir / "checkpoint", state["step"])
     elif oc.get("init_from"):
         state.update(init_weights(Path(oc["init_from"]).expanduser().resolve(), model))
-        print(f"initialised from {state['init_from']} (fresh optimizer and schedule)", flush=True)
-    print(
-        f"model {n_params / 1e6:.2f}M params on {device}; {len(tasks)} tasks; "
-        f"synthetic: {'on' if synth else 'off'}; export -> {export_dir}",
-        flush=True,
-    )
+        log.info("initialised from %s (fresh optimizer and schedule)", state["init_from"])
+    log.info(
+        "model %.2fM params on %s; %d tasks; synthetic: %s; export -> %s",
+        n_params / 1e6, device, len(tasks), "on" if synth else "off", export_dir,
+    )  # fmt: skip
 
     autocast = bool(tc["autocast_bf16"])
     multiple = max(1, int(tc.get("pad_to_multiple", 1)))
@@ -279,7 +278,7 @@ def main(cfg: Any) -> dict:
                     except Exception as e:  # a generator bug must not stop the run
                         synth_errors += 1
                         if synth_errors in (1, 10, 100):
-                            print(f"synthetic task failed ({synth_errors}x): {e!r}", flush=True)
+                            log.warning("synthetic task failed (%dx): %r", synth_errors, e)
                         pairs = tasks[int(rng.integers(len(tasks)))]
                 else:
                     pairs = tasks[int(rng.integers(len(tasks)))]
@@ -354,7 +353,7 @@ def main(cfg: Any) -> dict:
                 }
                 loss_log.write(json.dumps(rec) + "\n")
                 loss_log.flush()
-                print(json.dumps(rec), flush=True)
+                log.info("%s", json.dumps(rec))
                 window = {"real": [0, 0], "synth": [0, 0], "input": [0, 0]}
                 t_mark = now
             if time.monotonic() - last_ckpt >= 60 * float(oc["checkpoint_minutes"]):
@@ -383,6 +382,4 @@ def _checkpoint(run_dir, export_dir, model, tok, opt, state, rng, n_params, dc) 
     }
     export_model(export_dir, model, tok, info)
     model.train(was_training)
-    print(
-        f"checkpoint at step {state['step']} -> {run_dir / 'checkpoint'}, {export_dir}", flush=True
-    )
+    log.info("checkpoint at step %d -> %s, %s", state["step"], run_dir / "checkpoint", export_dir)

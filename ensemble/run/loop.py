@@ -5,6 +5,7 @@ results appended as they finish, resumable, then the submission and summary writ
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from contextlib import contextmanager
@@ -22,6 +23,8 @@ from ensemble.run.records import ResultLog, build_submission, invalid_record, re
 from ensemble.run.summary import summarize
 from ensemble.run.worker import build_solver
 from ensemble.submission import write_json_atomic, write_submission
+
+log = logging.getLogger(__name__)
 
 
 class Stopped(KeyboardInterrupt):
@@ -54,11 +57,12 @@ def _sigterm_interrupts():
 MAX_SHOWN = 20  # lines of one kind of problem printed before "... and N more"
 
 
-def _report(tag: str, lines: list[str]) -> None:
+def _report(tag: str, lines: list[str], level: int = logging.WARNING) -> None:
+    """Status lines of one kind ("[tag] line"), logged, the first MAX_SHOWN of them."""
     for line in lines[:MAX_SHOWN]:
-        print(f"[{tag}] {line}", flush=True)
+        log.log(level, "[%s] %s", tag, line)
     if len(lines) > MAX_SHOWN:
-        print(f"[{tag}] ... and {len(lines) - MAX_SHOWN} more", flush=True)
+        log.log(level, "[%s] ... and %d more", tag, len(lines) - MAX_SHOWN)
 
 
 def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
@@ -85,8 +89,8 @@ def _run_locked(cfg: dict, run_dir: Path, progress: bool) -> dict:
     _report("warning", loaded.warnings)
     _report("invalid", [reason for _, reason in loaded.problems])
     if loaded.declined:  # data.skip_declined: left out of the run, as if not in the data
-        print(f"[declined] {len(loaded.declined)} task(s) the solver declines left out", flush=True)
-        _report("declined", [f"{tid}: {why}" for tid, why in loaded.declined])
+        log.info("[declined] %d task(s) the solver declines left out", len(loaded.declined))
+        _report("declined", [f"{tid}: {why}" for tid, why in loaded.declined], logging.INFO)
 
     results_path = run_dir / "results.jsonl"
     resume = bool(cfg.get("resume", True))
@@ -104,16 +108,16 @@ def _run_locked(cfg: dict, run_dir: Path, progress: bool) -> dict:
     code = provenance.code_digest()
     older = sorted({r.get("code", "unrecorded") for r in done.values()} - {code})
     if older:
-        print(
-            f"[resume] finished tasks in {run_dir} came from other code ({', '.join(older)}; "
-            f"now {code}): summary.json counts tasks per code version",
-            flush=True,
-        )
-    log = ResultLog(results_path, fresh=not resume)
+        log.warning(
+            "[resume] finished tasks in %s came from other code (%s; now %s): summary.json "
+            "counts tasks per code version",
+            run_dir, ", ".join(older), code,
+        )  # fmt: skip
+    results = ResultLog(results_path, fresh=not resume)
     for tid, reason in loaded.problems:
         if tid not in done:
             done[tid] = invalid_record(tid, reason, loaded.n_test_of_invalid.get(tid, 1))
-            log.append(done[tid])
+            results.append(done[tid])
 
     budget, par = cfg["budget"], cfg["parallel"]
     limits = {
@@ -137,7 +141,7 @@ def _run_locked(cfg: dict, run_dir: Path, progress: bool) -> dict:
                 with dispatch(backend, par, limits, n_workers) as go:
                     for rec in go(args):
                         rec["code"] = code
-                        log.append(rec)
+                        results.append(rec)
                         done[rec["task_id"]] = rec
                         if rec["score"] is not None:
                             solved.append(rec["score"])
@@ -150,13 +154,13 @@ def _run_locked(cfg: dict, run_dir: Path, progress: bool) -> dict:
     except KeyboardInterrupt:
         # a stop still leaves a complete submission: what finished, fallbacks for the rest
         with _ignoring_signals():
-            log.close()
+            results.close()
             if bar is not None:
                 bar.close()
             finalize(cfg, run_dir, loaded, done)
         raise
     finally:
-        log.close()
+        results.close()
         if bar is not None:
             bar.close()
     return finalize(cfg, run_dir, loaded, done)

@@ -77,18 +77,21 @@ def check_fingerprint(run_dir: Path, cfg: dict, resuming: bool, solver: Solver |
     }
     path = run_dir / "fingerprint.json"
     if resuming and not path.exists():  # a run dir from before fingerprints were written
-        print(
-            f"[resume] {run_dir} has no fingerprint.json: cannot check that its finished tasks "
-            "came from this configuration",
-            flush=True,
+        log.warning(
+            "[resume] %s has no fingerprint.json: cannot check that its finished tasks came "
+            "from this configuration",
+            run_dir,
         )
     theirs = None
     if resuming and path.exists():
         try:
             theirs = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
-            why = f"[resume] {path} is unreadable ({type(e).__name__}): cannot check that"
-            print(f"{why} its finished tasks came from this configuration; rewritten", flush=True)
+            log.warning(
+                "[resume] %s is unreadable (%s): cannot check that its finished tasks came from "
+                "this configuration; rewritten",
+                path, type(e).__name__,
+            )  # fmt: skip
     if isinstance(theirs, dict):
         a, b = _flatten(theirs), _flatten(json.loads(json.dumps(mine)))
         changed = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))

@@ -11,7 +11,10 @@ from omegaconf import OmegaConf
 
 from ensemble.cli import CONF_DIR, score_main
 
-GROUPS = sorted(p.name for p in Path(CONF_DIR).iterdir() if p.is_dir() and p.name != "local")
+# hydra/: Hydra's own groups (job_logging), chosen in the primary configs' defaults
+GROUPS = sorted(
+    p.name for p in Path(CONF_DIR).iterdir() if p.is_dir() and p.name not in ("local", "hydra")
+)
 PRIMARY = sorted(p.stem for p in Path(CONF_DIR).glob("*.yaml"))
 
 

@@ -172,13 +172,13 @@ def test_ids_hydra_reads_as_numbers_still_name_their_tasks(tmp_path):
 # ------------------------------------------------------------------------------- task input
 
 
-def test_unreadable_task_files_are_invalid_tasks_not_a_dead_run(good_dir, tmp_path, capsys):
+def test_unreadable_task_files_are_invalid_tasks_not_a_dead_run(good_dir, tmp_path, caplog):
     (good_dir / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
     (good_dir / "dangling.json").symlink_to(tmp_path / "nowhere.json")
     (good_dir / "folder.json").mkdir()
     (good_dir / "latin1.json").write_bytes(b'{"train": "\xe9"}')
     summary = run(cfg(good_dir), tmp_path / "run", progress=False)
-    out = capsys.readouterr().out
+    out = caplog.text
     assert "[invalid] task deep: deep.json: bad JSON: nested too deeply" in out
     assert "[invalid] task dangling: dangling.json: not found (a dangling symlink?)" in out
     assert "[invalid] task folder: folder.json: a directory, not a file" in out
@@ -293,7 +293,7 @@ def test_bad_output_inside_a_task_file_is_an_answer_problem(tmp_path):
         (b'{"task_id": "t1", "sta', "not JSON"),
     ],
 )
-def test_bad_results_lines_are_reported_and_their_tasks_rerun(good_dir, tmp_path, capsys, line,
+def test_bad_results_lines_are_reported_and_their_tasks_rerun(good_dir, tmp_path, caplog, line,
                                                               words):  # fmt: skip
     marks = tmp_path / "marks"
     c = cfg(good_dir, mark_dir=str(marks))
@@ -302,26 +302,26 @@ def test_bad_results_lines_are_reported_and_their_tasks_rerun(good_dir, tmp_path
     kept = [ln for ln in results.read_bytes().splitlines(keepends=True) if b'"t1"' not in ln]
     results.write_bytes(b"".join(kept[:2]) + line + b"".join(kept[2:]) if line.endswith(b"\n")
                         else b"".join(kept) + line)  # fmt: skip
-    capsys.readouterr()
+    caplog.clear()
     summary = run(c, tmp_path / "run", progress=False)
-    assert f"results.jsonl line 3: {words}" in capsys.readouterr().out or not line.endswith(b"\n")
+    assert f"results.jsonl line 3: {words}" in caplog.text or not line.endswith(b"\n")
     assert sorted(m.name.split(".")[0] for m in marks.iterdir()).count("t1") == 2
     assert summary["n_tasks_run"] == 6 and summary["score"] == 1.0
 
 
-def test_record_for_another_number_of_test_inputs_is_rerun(good_dir, tmp_path, capsys):
+def test_record_for_another_number_of_test_inputs_is_rerun(good_dir, tmp_path, caplog):
     run(cfg(good_dir), tmp_path, progress=False)
     (good_dir / "t0.json").write_text(json.dumps(make_task(n_test=3)))
     summary = run(cfg(good_dir), tmp_path, progress=False)
-    assert "task t0: recorded for 1 test input(s), has 3 now" in capsys.readouterr().out
+    assert "task t0: recorded for 1 test input(s), has 3 now" in caplog.text
     assert summary["n_outputs"] == 9
 
 
-def test_garbage_fingerprint_is_reported_not_fatal(good_dir, tmp_path, capsys):
+def test_garbage_fingerprint_is_reported_not_fatal(good_dir, tmp_path, caplog):
     run(cfg(good_dir), tmp_path, progress=False)
     (tmp_path / "fingerprint.json").write_bytes(b"\x00garbage")
     assert run(cfg(good_dir), tmp_path, progress=False)["n_tasks_run"] == 6
-    assert "fingerprint.json is unreadable" in capsys.readouterr().out
+    assert "fingerprint.json is unreadable" in caplog.text
 
 
 HOLD = (

@@ -1,6 +1,7 @@
 """Runner isolation: hangs, crashes, dead workers, memory cap, resume; complete, valid outputs."""
 
 import json
+import logging
 import time
 
 import pytest
@@ -82,9 +83,9 @@ def test_unbuildable_solver_is_an_error_per_task(good_dir, tmp_path):
     assert "cannot build solver" in records(tmp_path)["t0"]["error"]
 
 
-def test_malformed_tasks_reported_and_good_ones_answered(mixed_dir, tmp_path, capsys):
+def test_malformed_tasks_reported_and_good_ones_answered(mixed_dir, tmp_path, caplog):
     summary = run(cfg(mixed_dir, "EchoSolver"), tmp_path, progress=False)
-    out = capsys.readouterr().out
+    out = caplog.text
     assert "task ragged: train[0].input: ragged rows" in out
     assert summary["status_counts"]["invalid"] == 7 and summary["status_counts"]["ok"] == 2
     assert summary["score"] == 1.0  # only tasks with known answers are scored
@@ -93,13 +94,14 @@ def test_malformed_tasks_reported_and_good_ones_answered(mixed_dir, tmp_path, ca
 
 
 @pytest.mark.parametrize("skip", [False, True])
-def test_skip_declined_leaves_the_tasks_the_solver_declines_out(good_dir, tmp_path, capsys, skip):
+def test_skip_declined_leaves_the_tasks_the_solver_declines_out(good_dir, tmp_path, caplog, skip):
+    caplog.set_level(logging.INFO, "ensemble")
     c = cfg(good_dir, "DecliningSolver", bad_ids=["t1", "t2"])
     c["data"]["skip_declined"] = skip
     summary = run(c, tmp_path, progress=False)
     assert summary["n_tasks_run"] == (4 if skip else 6) and summary["score"] == 1.0
     assert len(json.loads((tmp_path / "submission.json").read_text())) == summary["n_tasks_run"]
-    assert ("[declined] t1: named in bad_ids" in capsys.readouterr().out) == skip
+    assert ("[declined] t1: named in bad_ids" in caplog.text) == skip
 
 
 def test_resume_skips_finished_tasks(good_dir, tmp_path):
@@ -136,14 +138,14 @@ def test_resume_refuses_a_run_dir_from_another_config(good_dir, tmp_path):
     assert run(c, tmp_path, progress=False)["n_tasks_run"] == 6
 
 
-def test_resume_without_fingerprint_says_so(good_dir, tmp_path, capsys):
+def test_resume_without_fingerprint_says_so(good_dir, tmp_path, caplog):
     c = cfg(good_dir, "EchoSolver")
     c["data"]["limit"] = 2
     run(c, tmp_path, progress=False)
     (tmp_path / "fingerprint.json").unlink()  # as a run dir from an older version
     del c["data"]["limit"]
     assert run(c, tmp_path, progress=False)["n_tasks_run"] == 6
-    assert "no fingerprint.json" in capsys.readouterr().out
+    assert "no fingerprint.json" in caplog.text
 
 
 def test_resume_notices_retrained_weights(good_dir, tmp_path):
@@ -157,7 +159,7 @@ def test_resume_notices_retrained_weights(good_dir, tmp_path):
         run(c, tmp_path / "run", progress=False)
 
 
-def test_records_name_the_code_that_made_them(good_dir, tmp_path, monkeypatch, capsys):
+def test_records_name_the_code_that_made_them(good_dir, tmp_path, monkeypatch, caplog):
     from ensemble.run import provenance
 
     c = cfg(good_dir, "SleepSolver", task_s=1.0, bad_ids=["t0"])  # a timeout is stamped too
@@ -168,7 +170,7 @@ def test_records_name_the_code_that_made_them(good_dir, tmp_path, monkeypatch, c
     monkeypatch.setattr(provenance, "code_digest", lambda: "edited")
     del c["data"]["limit"]
     summary = run(c, tmp_path, progress=False)
-    assert f"came from other code ({digest}; now edited)" in capsys.readouterr().out
+    assert f"came from other code ({digest}; now edited)" in caplog.text
     assert summary["code"] == {digest: 2, "edited": 4}
 
 
