@@ -35,17 +35,18 @@ from ttt.vote import to_candidates, vote
 log = logging.getLogger(__name__)
 
 _TRAIN_KEYS = set(TrainConfig.__dataclass_fields__)
-# Inference time estimates come from a 1,024-token cache on a quiet process: real prompts run
-# longer and the CPU may be shared, so plans keep this factor of room.
-_MARGIN = 1.5
+# TTT's part of the time plan (README "Time per task"); values from the config only
+# (conf/ttt/cpu.yaml), so that the YAML is the one place that holds them.
+_PLAN_KEYS = ("train_fraction", "safety_seconds", "inference_margin")
 
 
 class TTTSolver(Solver):
-    """Config: `model` (ttt.model.ModelConfig fields) and `ttt` (threads, seed, train_fraction,
-    safety_seconds, poe_views, data: DataConfig, infer: InferConfig, discover: DiscoverConfig, and
-    TrainConfig fields at the top level: steps, epochs, batch_size, lr, ..., lora). `ttt.steps=0`
-    skips test-time training and runs the same inference on the base model;
-    `ttt.discover.share` > 0 gives that share of the training time to test-time RL."""
+    """Config: `model` (ttt.model.ModelConfig fields) and `ttt` (threads, seed, the time plan:
+    train_fraction, safety_seconds, inference_margin; max_task_tokens, poe_views, data:
+    DataConfig, infer: InferConfig, discover: DiscoverConfig, and TrainConfig fields at the top
+    level: steps, epochs, batch_size, lr, ..., lora). `ttt.steps=0` skips test-time training and
+    runs the same inference on the base model; `ttt.discover.share` > 0 gives that share of the
+    training time to test-time RL."""
 
     name = "ttt"
 
@@ -56,8 +57,7 @@ class TTTSolver(Solver):
         threads = t.pop("threads", 1)
         self.threads = None if threads is None else int(threads)  # None: leave as the runner set
         self.seed = int(t.pop("seed", 0))
-        self.train_fraction = float(t.pop("train_fraction", 0.6))
-        self.safety_seconds = float(t.pop("safety_seconds", 2.0))
+        plan = {k: t.pop(k, None) for k in _PLAN_KEYS}
         self.poe_views = int(t.pop("poe_views", 0))
         cap = t.pop("max_task_tokens", None)
         self.max_task_tokens = None if cap is None else int(cap)
@@ -68,6 +68,14 @@ class TTTSolver(Solver):
         if unknown:
             raise ValueError(f"unknown ttt config keys: {sorted(unknown)}")
         self.train_cfg = TrainConfig.from_dict(t)
+        missing = [f"ttt.{k}" for k, v in plan.items() if v is None]
+        if missing:
+            raise ValueError(f"no {', '.join(missing)} in the ttt config (conf/ttt/cpu.yaml)")
+        self.train_fraction = float(plan["train_fraction"])  # of the time left, for training
+        self.safety_seconds = float(plan["safety_seconds"])  # return this long before the end
+        # inference time estimates come from a 1,024-token cache on a quiet process: real prompts
+        # run longer and the CPU may be shared, so plans keep this factor of room
+        self.inference_margin = float(plan["inference_margin"])
         self._rates: tuple[float, float, float] | None = None
 
     def _set_threads(self) -> None:
@@ -171,7 +179,10 @@ class TTTSolver(Solver):
         a short budget fewer views finish instead of all being cut off unparsed."""
         n = self.infer_cfg.views
         one = [prompt if k == i else None for k in range(len(task.test_inputs))]
-        while n > 1 and _MARGIN * self._inference_seconds(model, tok, task, one, n) > seconds:
+        while (
+            n > 1
+            and self.inference_margin * self._inference_seconds(model, tok, task, one, n) > seconds
+        ):
             n -= 1
         return n
 
@@ -203,7 +214,7 @@ class TTTSolver(Solver):
                 examples, dstats = build_examples(task, tok, data_cfg, rng, fmt)
                 detail["data"] = dstats
                 left = end - time.monotonic()
-                reserve = _MARGIN * (
+                reserve = self.inference_margin * (
                     self._inference_seconds(model, tok, task, prompts)
                     + self._poe_seconds(model, tok, task, prompts, extra)
                 )

@@ -9,6 +9,10 @@ import torch
 from dsl.types import Pair, Task
 from ttt.model import build_default_tokenizer, default_llama_config
 
+# A TTT time plan for the tests (TTTSolver takes it from the config only; a run's is
+# conf/ttt/cpu.yaml's): train on 60% of the time left, return 2 s early, 1.5x inference room.
+PLAN = {"train_fraction": 0.6, "safety_seconds": 2.0, "inference_margin": 1.5}
+
 
 def _grid(rows: list[list[int]]) -> np.ndarray:
     return np.array(rows, dtype=np.int8)

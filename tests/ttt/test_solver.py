@@ -7,10 +7,16 @@ import pytest
 
 from dsl.types import Budget, Candidate, Pair, Task
 from ensemble.cli import CONF_DIR
+from tests.ttt.conftest import PLAN
 from ttt.model import load_model
 from ttt.solver import TTTSolver
 
-SMALL = {"steps": 2, "data": {"max_examples": 4}, "infer": {"views": 2, "max_answer_tokens": 40}}
+SMALL = {
+    **PLAN,
+    "steps": 2,
+    "data": {"max_examples": 4},
+    "infer": {"views": 2, "max_answer_tokens": 40},
+}
 
 
 def _solver(model_dir, **ttt):
@@ -58,7 +64,7 @@ def test_declines_only_what_no_prompt_fits(tiny_model_dir, flip_task):
 
 
 def test_declines_what_is_longer_than_max_task_tokens(flip_task):
-    s = TTTSolver({"path": "/no/model"}, {"max_task_tokens": 10})  # the model is never loaded
+    s = TTTSolver({"path": "/no/model"}, {**PLAN, "max_task_tokens": 10})  # never loaded
     assert s.declines(flip_task).startswith("longer than ttt.max_task_tokens (")
 
 
@@ -76,6 +82,8 @@ def test_inference_estimate_decodes_the_hinted_shape(tiny_model_dir):
 def test_unknown_keys_rejected():
     with pytest.raises(ValueError):
         TTTSolver({}, {"stepz": 3})
+    with pytest.raises(ValueError, match="no ttt.inference_margin in the ttt config"):
+        TTTSolver({}, {"train_fraction": 0.5, "safety_seconds": 1.0})
     with pytest.raises(ValueError):
         TTTSolver({"paht": "x"}, {})
 
