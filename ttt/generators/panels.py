@@ -96,7 +96,7 @@ def _odd(g: Grid, p: Params) -> Grid:
 @family("odd_panel", "panels", _odd, _logic_params)
 def odd_panel(rng: np.random.Generator, p: Params) -> Grid:
     """All panels are equal but one; the output is that one."""
-    h, w = dims(rng, 2, 6)
+    h, w = dims(rng, 2, 5)  # up to 5 panels and 4 dividers: 29 cells
     cols = colours(rng, 2, (BG, p["d"]))
     same = scene(rng, h, w, cols)
     other = same.copy()

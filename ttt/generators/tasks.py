@@ -1,6 +1,7 @@
-"""Tasks from families: parameters drawn once, 2-5 demonstrations plus a test, every pair
-validated (a valid grid), verified (the verifier gives the same output), de-duplicated (distinct
-inputs), and the task required to change its inputs and to have more than one distinct output.
+"""Tasks from families: parameters drawn once, 2-5 demonstrations plus a test. Every pair is
+validated (valid grids, else the draw is rejected), verified (the verifier gives the same output)
+and de-duplicated (distinct inputs); the task must change its inputs and have more than one
+distinct output.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ class Generated:
     rejected: dict[str, int]
 
 
-def _grid(g: Grid, fam: Family, what: str) -> Grid:
-    problem = grid_problem(g)
-    if problem:
-        raise GeneratorError(f"family {fam.name}: invalid {what}: {problem}")
+def _valid(*grids: Grid | None) -> bool:
+    return all(g is None or grid_problem(g) is None for g in grids)
+
+
+def _c(g: Grid) -> Grid:
     return np.ascontiguousarray(g, dtype=np.int8)
 
 
@@ -46,14 +48,20 @@ def _pairs(fam: Family, p: Params, rng: np.random.Generator, n: int, rejected: d
             rejected["retry"] += 1
             continue
         inp, out = ex if isinstance(ex, tuple) else (ex, None)
-        inp = _grid(inp, fam, "input")
+        if not _valid(inp, out):  # e.g. a draw that grew past 30 cells a side
+            rejected["invalid"] += 1
+            continue
+        inp = _c(inp)
         try:
             again = fam.verify(inp, p)
         except ValueError:  # Retry, or a DSL primitive that cannot apply (a tie)
             rejected["verify"] += 1
             continue
-        again = _grid(again, fam, "verified output")
-        if out is not None and not np.array_equal(_grid(out, fam, "output"), again):
+        if not _valid(again):
+            rejected["invalid"] += 1
+            continue
+        again = _c(again)
+        if out is not None and not np.array_equal(_c(out), again):
             rejected["disagree"] += 1
             continue
         key = repr(inp.shape).encode() + inp.tobytes()
@@ -78,7 +86,7 @@ def generate(
 ) -> Generated:
     """A verified task of family `name`: n_train demos (2..5 at random when None) and one test."""
     fam = families()[name]
-    rejected = {"retry": 0, "verify": 0, "disagree": 0, "duplicate": 0, "useless": 0}
+    rejected = {k: 0 for k in ("retry", "invalid", "verify", "disagree", "duplicate", "useless")}
     for _ in range(max_tries):
         n = int(rng.integers(2, 6)) if n_train is None else n_train
         try:
