@@ -1,9 +1,10 @@
-"""Pre-training the default model from scratch on ARC-AGI-1 *training* tasks (and synthetic tasks
-from dsl.synth when that module is present), under heavy augmentation.
+"""Pre-training the default model from scratch, under heavy augmentation, on a configured mix
+(`ttt.pretrain_data`): concept-generator tasks (`ttt.generators`), real tasks (ARC-AGI-1 training
+and `arc2_train_unseen`) and random DSL programs (`dsl.synth`).
 
-Leakage rule: only `arc1_train` is accepted; ARC-AGI-1 evaluation and ARC-AGI-2 (whose training set
-contains most of ARC-AGI-1 evaluation) are refused by name, and the loaded task ids are checked to
-be disjoint from ARC-AGI-1 evaluation.
+Leakage rule: only those real sets are accepted (ARC-AGI-1 evaluation and the rest of ARC-AGI-2,
+whose training set contains most of ARC-AGI-1 evaluation, are refused by name), and every task,
+real or generated, is refused when its id or content matches an ARC-AGI-1 evaluation task.
 
 The run checkpoints every few minutes (safetensors weights and optimizer state, JSON for step,
 clock and RNG: nothing pickled), resumes from its last checkpoint by default, logs losses to
@@ -14,7 +15,6 @@ with a wall-clock horizon ends its cosine decay on time.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
@@ -29,7 +29,7 @@ from safetensors.torch import load_file, save_file
 from safetensors.torch import load_model as load_weights
 from safetensors.torch import save_model as save_weights
 
-from dsl.types import Pair, Task
+from dsl.types import Pair
 from ttt.augment import random_augmentation
 from ttt.format import IGNORE_INDEX, Encoded, TextFormat, encode_example, tokenize
 from ttt.model import (
@@ -41,46 +41,10 @@ from ttt.model import (
     resolve_path,
 )
 from ttt.positions import positions_for
+from ttt.pretrain_data import SOURCES, build_mix
 from ttt.train import cosine_decay
 
 log = logging.getLogger(__name__)
-
-ALLOWED_SETS = ("arc1_train",)
-FORBIDDEN_SETS = ("arc1_eval", "arc2_train", "arc2_eval")
-
-
-def load_pretrain_tasks(names: list[str]) -> list[list[Pair]]:
-    """All pairs (demos and test pairs) of each task of the allowed sets. Refuses every set but
-    ARC-AGI-1 training, and asserts no task id of ARC-AGI-1 evaluation slipped in."""
-    for n in names:
-        if n in FORBIDDEN_SETS or "eval" in n or n.startswith("arc2"):
-            raise ValueError(f"refusing to pre-train on {n!r}: leakage (validation data)")
-        if n not in ALLOWED_SETS:
-            raise ValueError(f"unknown pre-training set {n!r}; allowed: {ALLOWED_SETS}")
-    from dsl.datasets import raw_set
-
-    data = {"train": raw_set("arc1_train"), "eval": raw_set("arc1_eval")}
-    eval_ids = set(data["eval"])
-    tasks: list[list[Pair]] = []
-    for n in names:
-        assert n == "arc1_train"
-        for tid, raw in sorted(data["train"].items()):
-            assert tid not in eval_ids, f"task {tid} is in ARC-AGI-1 evaluation"
-            t = Task.from_json(tid, raw)
-            pairs = list(t.train)
-            if t.test_outputs is not None:
-                pairs += [Pair(i, o) for i, o in zip(t.test_inputs, t.test_outputs)]
-            tasks.append(pairs)
-    return tasks
-
-
-def _load_synth():
-    """dsl.synth.generate_task when that module exists, else None."""
-    try:
-        return importlib.import_module("dsl.synth").generate_task
-    except (ImportError, AttributeError) as e:
-        log.info("no synthetic tasks (%s)", e)
-        return None
 
 
 def make_sequence(
@@ -216,8 +180,7 @@ def main(cfg: Any) -> dict:
     device = pick_device(mcfg.device)
     seq_len = int(c["seq_len"])
 
-    tasks = load_pretrain_tasks(list(dc["sets"]))
-    synth = _load_synth() if float(dc["synth_share"]) > 0 else None
+    mix = build_mix(list(dc["sets"]), dc.get("mix"))
     tok = build_default_tokenizer(fmt)
     arch = dict(c["arch"])
     arch.setdefault("max_position_embeddings", seq_len)
@@ -248,8 +211,8 @@ def main(cfg: Any) -> dict:
         state.update(init_weights(Path(oc["init_from"]).expanduser().resolve(), model))
         log.info("initialised from %s (fresh optimizer and schedule)", state["init_from"])
     log.info(
-        "model %.2fM params on %s; %d tasks; synthetic: %s; export -> %s",
-        n_params / 1e6, device, len(tasks), "on" if synth else "off", export_dir,
+        "model %.2fM params on %s; %d real tasks (%d refused); mix %s; export -> %s",
+        n_params / 1e6, device, len(mix.real), mix.refused, mix.cfg.weights(), export_dir,
     )  # fmt: skip
 
     autocast = bool(tc["autocast_bf16"])
@@ -257,8 +220,8 @@ def main(cfg: Any) -> dict:
     loss_log = open(run_dir / "loss.jsonl", "a")
     last_ckpt = time.monotonic()
     w_in = float(tc.get("input_loss_weight", 0.0))
-    window: dict[str, list[float]] = {"real": [0, 0], "synth": [0, 0], "input": [0, 0]}
-    skipped = synth_errors = 0
+    window = _empty_window()
+    skipped = 0
     t_mark = time.monotonic()
     model.train()
     try:
@@ -267,21 +230,7 @@ def main(cfg: Any) -> dict:
             batch: list[tuple[list[int], list[int], list[int], str]] = []
             n_tok = 0
             while n_tok < int(tc["tokens_per_step"]):
-                kind = "real"
-                if synth is not None and rng.random() < float(dc["synth_share"]):
-                    try:
-                        t = synth(rng, n_train=int(rng.integers(2, 5)), n_test=1)
-                        pairs = list(t.train) + [
-                            Pair(i, o) for i, o in zip(t.test_inputs, t.test_outputs or [])
-                        ]
-                        kind = "synth"
-                    except Exception as e:  # a generator bug must not stop the run
-                        synth_errors += 1
-                        if synth_errors in (1, 10, 100):
-                            log.warning("synthetic task failed (%dx): %r", synth_errors, e)
-                        pairs = tasks[int(rng.integers(len(tasks)))]
-                else:
-                    pairs = tasks[int(rng.integers(len(tasks)))]
+                kind, pairs = mix.sample(rng)
                 if len(pairs) < 2:
                     continue
                 seq = make_sequence(
@@ -333,40 +282,44 @@ def main(cfg: Any) -> dict:
 
             if state["step"] % int(oc["log_every"]) == 0:
                 now = time.monotonic()
-                tot = window["real"][1] + window["synth"][1]
+                tot = [sum(window[k][i] for k in SOURCES) for i in (0, 1)]
                 rec = {
                     "step": state["step"],
                     "tokens": state["tokens"],
-                    "loss": round((window["real"][0] + window["synth"][0]) / max(1, tot), 4),
-                    "loss_real": round(window["real"][0] / max(1, window["real"][1]), 4),
-                    "loss_synth": (
-                        round(window["synth"][0] / window["synth"][1], 4)
-                        if window["synth"][1]
-                        else None
-                    ),
+                    "loss": round(tot[0] / max(1, tot[1]), 4),
+                    **{f"loss_{k}": _mean(window[k]) for k in SOURCES},
                     "loss_input": round(window["input"][0] / max(1, window["input"][1]), 4),
                     "lr": round(float(tc["lr"]) * factor, 7),
                     "tok_per_s": round(n_tok * int(oc["log_every"]) / max(1e-9, now - t_mark)),
                     "train_minutes": round(state["train_seconds"] / 60, 2),
                     "skipped_long": skipped,
+                    "refused": mix.refused,
+                    "failed": sum(mix.failures.values()),
                     "time": time.strftime("%H:%M:%S"),
                 }
                 loss_log.write(json.dumps(rec) + "\n")
                 loss_log.flush()
                 log.info("%s", json.dumps(rec))
-                window = {"real": [0, 0], "synth": [0, 0], "input": [0, 0]}
+                window = _empty_window()
                 t_mark = now
             if time.monotonic() - last_ckpt >= 60 * float(oc["checkpoint_minutes"]):
                 _checkpoint(run_dir, export_dir, model, tok, opt, state, rng, n_params, dc)
                 last_ckpt = time.monotonic()
-                if synth is None and float(dc["synth_share"]) > 0:
-                    synth = _load_synth()
             if state["train_seconds"] >= 60 * float(tc["max_minutes"]):
                 break
     finally:
         loss_log.close()
     _checkpoint(run_dir, export_dir, model, tok, opt, state, rng, n_params, dc)
     return state
+
+
+def _empty_window() -> dict[str, list[float]]:
+    """Per source, and for input tokens: [summed cross-entropy, token count] since the last log."""
+    return {k: [0.0, 0] for k in (*SOURCES, "input")}
+
+
+def _mean(acc: list[float]) -> float | None:
+    return round(acc[0] / acc[1], 4) if acc[1] else None
 
 
 def _checkpoint(run_dir, export_dir, model, tok, opt, state, rng, n_params, dc) -> None:
@@ -377,7 +330,7 @@ def _checkpoint(run_dir, export_dir, model, tok, opt, state, rng, n_params, dc) 
         **state,
         "params": n_params,
         "sets": list(dc["sets"]),
-        "synth_share": dc["synth_share"],
+        "mix": dc.get("mix"),
         "saved": time.strftime("%Y-%m-%d %H:%M:%S"),
     }
     export_model(export_dir, model, tok, info)

@@ -1,4 +1,4 @@
-"""Pre-training: leakage guard, sequences, checkpoint/resume, export, a two-step smoke run."""
+"""Pre-training: leakage guard, data mix, sequences, checkpoint/resume, export, a smoke run."""
 
 from __future__ import annotations
 
@@ -9,8 +9,19 @@ import pytest
 import torch
 
 from dsl.datasets import raw_set
+from dsl.types import Task
 from ttt.format import IGNORE_INDEX, TextFormat
-from ttt.pretrain import load_pretrain_tasks, lr_factor, main, make_sequence
+from ttt.generators import make_task
+from ttt.pretrain import lr_factor, main, make_sequence
+from ttt.pretrain_data import (
+    SOURCES,
+    EvalGuard,
+    MixConfig,
+    TaskMix,
+    build_mix,
+    load_real_tasks,
+    task_pairs,
+)
 
 TINY_ARCH = {
     "hidden_size": 32,
@@ -27,24 +38,63 @@ TINY_ARCH = {
 @pytest.mark.parametrize("name", ["arc1_eval", "arc2_train", "arc2_eval", "kaggle_eval", "x"])
 def test_refuses_validation_sets(name):
     with pytest.raises(ValueError):
-        load_pretrain_tasks([name])
+        load_real_tasks([name])
 
 
-def test_training_tasks_only():
-    tasks = load_pretrain_tasks(["arc1_train"])
-    assert len(tasks) == 400
-    eval_outputs = {
-        np.asarray(p["output"], dtype=np.int8).tobytes()
-        for t in raw_set("arc1_eval").values()
-        for p in t["test"]
-    }
-    # spot check: test pairs of training tasks are included, nothing of evaluation's tests is
-    assert all(len(pairs) >= 2 for pairs in tasks)
-    assert len(eval_outputs) > 300
+def test_real_tasks_pass_the_guard():
+    tasks, refused = load_real_tasks(["arc1_train", "arc2_train_unseen"])
+    # ARC-AGI-1 training holds one evaluation task under another id (40853293 = 070dd51e)
+    assert len(refused) == 1 and "40853293" in refused[0]
+    assert len(tasks) == 399 + len(raw_set("arc2_train_unseen"))
+    eval_ids = set(raw_set("arc1_eval"))
+    assert not eval_ids & {t.id for t in tasks}
+    assert all(len(task_pairs(t)) >= 2 for t in tasks)
+
+
+def _an_eval_task() -> Task:
+    tid, raw = sorted(raw_set("arc1_eval").items())[0]
+    return Task.from_json(tid, raw)
+
+
+def test_guard_refuses_eval_by_id_content_and_pairs():
+    guard = EvalGuard.load()
+    t = _an_eval_task()
+    assert "id" in guard.why(t)
+    renamed = Task("x", t.train, t.test_inputs, t.test_outputs)
+    assert "content" in guard.why(renamed)
+    pairs = task_pairs(t)[::-1]  # the test pair as a demo, the demos in another order
+    shuffled = Task("y", pairs[:-1], [pairs[-1].input], [pairs[-1].output])
+    assert "pairs" in guard.why(shuffled)
+    assert guard.why(make_task("flip_lr", np.random.default_rng(0))) is None
+
+
+def test_mix_refuses_a_leaked_generated_task():
+    t = _an_eval_task()
+    mix = TaskMix(
+        [task_pairs(make_task("rot90", np.random.default_rng(0)))],
+        MixConfig(1, 0, 0),
+        EvalGuard.load(),
+    )
+    mix._make["generators"] = lambda rng: Task("gen-leak", t.train, t.test_inputs, t.test_outputs)
+    kind, pairs = mix.sample(np.random.default_rng(0))
+    assert kind == "real" and mix.refused == 1
+
+
+def test_mix_follows_the_configured_weights():
+    mix = build_mix(["arc1_train"], {"generators": 0.5, "real": 0.3, "synth": 0.2})
+    rng = np.random.default_rng(0)
+    kinds = [mix.sample(rng)[0] for _ in range(300)]
+    share = {k: kinds.count(k) / len(kinds) for k in SOURCES}
+    assert share == pytest.approx({"generators": 0.5, "real": 0.3, "synth": 0.2}, abs=0.08)
+    assert not mix.failures
+    with pytest.raises(ValueError, match="unknown"):
+        MixConfig.from_dict({"generator": 1.0})
+    with pytest.raises(ValueError, match="families"):
+        TaskMix([], MixConfig(families=["no_such_family"]), EvalGuard.load())
 
 
 def test_make_sequence_fits(tok):
-    tasks = load_pretrain_tasks(["arc1_train"])
+    tasks = [task_pairs(t) for t in load_real_tasks(["arc1_train"])[0]]
     rng = np.random.default_rng(0)
     n = 0
     for pairs in tasks[:40]:
@@ -70,7 +120,12 @@ def _cfg(tmp_path, steps):
     return {
         "model": {"path": str(tmp_path / "export"), "device": "cpu"},
         "seq_len": 512,
-        "data": {"sets": ["arc1_train"], "synth_share": 0.0, "keep_zero_prob": 0.5, "max_demos": 3},
+        "data": {
+            "sets": ["arc1_train"],
+            "mix": {"generators": 0.5, "real": 0.5, "synth": 0.0},
+            "keep_zero_prob": 0.5,
+            "max_demos": 3,
+        },
         "arch": TINY_ARCH,
         "train": {
             "lr": 1e-3,
@@ -102,6 +157,7 @@ def test_smoke_run_resume_and_export(tmp_path):
     assert state["step"] == 2
     lines = (tmp_path / "run" / "loss.jsonl").read_text().splitlines()
     assert len(lines) == 2 and "loss" in json.loads(lines[0])
+    assert any(json.loads(x)["loss_generators"] is not None for x in lines)
     # resume continues from the checkpoint (same optimizer state, step and RNG)
     state = main(_cfg(tmp_path, 3))
     assert state["step"] == 3

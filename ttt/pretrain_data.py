@@ -1,0 +1,212 @@
+"""What pre-training reads: real tasks, concept-generator tasks and `dsl.synth` programs, mixed
+by configured weights, behind a leakage guard.
+
+Real tasks are ARC-AGI-1 training and `arc2_train_unseen` (the ARC-AGI-2 training tasks in
+neither ARC-AGI-1 set). Everything else is refused by name. The guard then refuses any task,
+real or generated, whose id or content matches an ARC-AGI-1 evaluation task: by id, by
+`dsl.datasets.content_key` (demos and test inputs), and by the order-free set of all its pairs
+(test pairs included), so a reshuffled copy or an evaluation test pair used as a demo is caught.
+Refused tasks are dropped, logged and counted (ARC-AGI-1 training itself holds one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+
+from dsl.types import Pair, Task
+
+log = logging.getLogger(__name__)
+
+ALLOWED_SETS = ("arc1_train", "arc2_train_unseen")
+FORBIDDEN_SETS = ("arc1_eval", "arc2_train", "arc2_eval")
+SOURCES = ("generators", "real", "synth")
+
+
+def task_pairs(task: Task) -> list[Pair]:
+    """Demos and, where the outputs are known, test pairs: everything pre-training may show."""
+    pairs = list(task.train)
+    if task.test_outputs is not None:
+        pairs += [Pair(i, o) for i, o in zip(task.test_inputs, task.test_outputs)]
+    return pairs
+
+
+def pairs_key(pairs: list[Pair]) -> str:
+    """An order-free digest of a task's pairs (the same pairs in any order, any split)."""
+    keys = sorted(
+        hashlib.sha256(
+            repr((p.input.shape, p.output.shape)).encode()
+            + np.ascontiguousarray(p.input, dtype=np.int8).tobytes()
+            + np.ascontiguousarray(p.output, dtype=np.int8).tobytes()
+        ).hexdigest()
+        for p in pairs
+    )
+    return hashlib.sha256("".join(keys).encode()).hexdigest()
+
+
+@dataclass
+class EvalGuard:
+    """Ids and content digests of ARC-AGI-1 evaluation: `why(task)` says how a task matches."""
+
+    ids: frozenset[str]
+    content: frozenset[str]
+    pair_sets: frozenset[str]
+
+    @classmethod
+    @cache
+    def load(cls) -> EvalGuard:
+        """The guard for the bundled ARC-AGI-1 evaluation set (built once per process)."""
+        from dsl.datasets import content_key, raw_set
+
+        ev = raw_set("arc1_eval")
+        tasks = [Task.from_json(tid, raw) for tid, raw in ev.items()]
+        return cls(
+            frozenset(ev),
+            frozenset(content_key(raw) for raw in ev.values()),
+            frozenset(pairs_key(task_pairs(t)) for t in tasks),
+        )
+
+    def why(self, task: Task) -> str | None:
+        """How `task` matches an evaluation task (id, content, pairs), or None."""
+        from dsl.datasets import content_key
+
+        if task.id in self.ids:
+            return f"id {task.id} is an ARC-AGI-1 evaluation task"
+        if content_key(task.to_json(with_outputs=False)) in self.content:
+            return f"task {task.id} has the content of an ARC-AGI-1 evaluation task"
+        if pairs_key(task_pairs(task)) in self.pair_sets:
+            return f"task {task.id} has the pairs of an ARC-AGI-1 evaluation task"
+        return None
+
+
+def check_set_name(name: str) -> None:
+    """Raise ValueError unless `name` is a set pre-training may read."""
+    if (
+        name in FORBIDDEN_SETS
+        or "eval" in name
+        or (name.startswith("arc2") and name != "arc2_train_unseen")
+    ):
+        raise ValueError(f"refusing to pre-train on {name!r}: leakage (validation data)")
+    if name not in ALLOWED_SETS:
+        raise ValueError(f"unknown pre-training set {name!r}; allowed: {ALLOWED_SETS}")
+
+
+def load_real_tasks(
+    names: list[str], guard: EvalGuard | None = None
+) -> tuple[list[Task], list[str]]:
+    """The tasks of the allowed sets the guard lets through, and why the others were refused
+    (ARC-AGI-1 training itself holds one evaluation task: 40853293 is 070dd51e)."""
+    from dsl.datasets import raw_set
+
+    for n in names:
+        check_set_name(n)
+    guard = guard or EvalGuard.load()
+    tasks, refused = [], []
+    for n in names:
+        for tid, raw in sorted(raw_set(n).items()):
+            t = Task.from_json(tid, raw)
+            problem = guard.why(t)
+            if problem:
+                refused.append(f"{n}: {problem}")
+                log.warning("refused: %s: %s", n, problem)
+            else:
+                tasks.append(t)
+    return tasks, refused
+
+
+@dataclass
+class MixConfig:
+    """Sampling weights of the three sources (normalised; 0 turns one off) and, optionally,
+    the generator families to draw from (None: all)."""
+
+    generators: float = 0.5
+    real: float = 0.33
+    synth: float = 0.17
+    families: list[str] | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> MixConfig:
+        d = dict(d or {})
+        unknown = set(d) - {"generators", "real", "synth", "families"}
+        if unknown:
+            raise ValueError(f"data.mix: unknown keys {sorted(unknown)}")
+        cfg = cls(**d)
+        if min(cfg.weights()) < 0 or sum(cfg.weights()) <= 0:
+            raise ValueError(f"data.mix: weights must be >= 0 and not all 0 ({cfg})")
+        return cfg
+
+    def weights(self) -> list[float]:
+        return [float(getattr(self, s)) for s in SOURCES]
+
+
+@dataclass
+class TaskMix:
+    """Draws (source, pairs) by the configured weights. A generated task that fails or that the
+    guard refuses is replaced by a real one and counted in `failures` / `refused` (which starts
+    at the number of real tasks refused)."""
+
+    real: list[list[Pair]]
+    cfg: MixConfig
+    guard: EvalGuard
+    failures: Counter = field(default_factory=Counter)
+    refused: int = 0
+
+    def __post_init__(self):
+        w = np.asarray(self.cfg.weights())
+        self._cum = np.cumsum(w / w.sum())
+        self._make: dict[str, Callable[[np.random.Generator], Task]] = {
+            "generators": self._generator_task,
+            "synth": self._synth_task,
+        }
+        if self.cfg.families is not None:
+            from ttt.generators import families
+
+            unknown = set(self.cfg.families) - set(families())
+            if unknown:
+                raise ValueError(f"data.mix.families: unknown families {sorted(unknown)}")
+
+    def _generator_task(self, rng: np.random.Generator) -> Task:
+        from ttt.generators import sample_task
+
+        return sample_task(rng, self.cfg.families)
+
+    def _synth_task(self, rng: np.random.Generator) -> Task:
+        from dsl.synth import generate_task
+
+        return generate_task(rng, n_train=int(rng.integers(2, 5)), n_test=1)
+
+    def _real(self, rng: np.random.Generator) -> tuple[str, list[Pair]]:
+        return "real", self.real[int(rng.integers(len(self.real)))]
+
+    def sample(self, rng: np.random.Generator) -> tuple[str, list[Pair]]:
+        """One task's pairs and the source they came from ("generators", "real", "synth")."""
+        kind = SOURCES[min(int(np.searchsorted(self._cum, rng.random(), side="right")), 2)]
+        if kind == "real":
+            return self._real(rng)
+        try:
+            task = self._make[kind](rng)
+        except Exception as e:  # a generator bug must not stop a long run: count, log, go on
+            self.failures[kind] += 1
+            if self.failures[kind] in (1, 10, 100, 1000):
+                log.warning("%s task failed (%dx): %r", kind, self.failures[kind], e)
+            return self._real(rng)
+        problem = self.guard.why(task)
+        if problem:
+            self.refused += 1
+            log.warning("refused: %s", problem)
+            return self._real(rng)
+        return kind, task_pairs(task)
+
+
+def build_mix(sets: list[str], mix: dict | None) -> TaskMix:
+    """The configured mix over the real tasks of `sets` (every task checked by the guard)."""
+    guard = EvalGuard.load()
+    cfg = MixConfig.from_dict(mix)
+    tasks, refused = load_real_tasks(sets, guard)
+    return TaskMix([task_pairs(t) for t in tasks], cfg, guard, refused=len(refused))
