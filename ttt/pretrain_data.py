@@ -6,6 +6,9 @@ neither ARC-AGI-1 set). Everything else is refused by name. The guard then refus
 real or generated, whose id or content matches an ARC-AGI-1 evaluation task: by id, by
 `dsl.datasets.content_key` (demos and test inputs), and by the order-free set of all its pairs
 (test pairs included), so a reshuffled copy or an evaluation test pair used as a demo is caught.
+Generated tasks are also refused when any of their inputs is an evaluation input grid (dsl.synth
+runs random programs on ARC-AGI-1 training inputs, and one training task is an evaluation task;
+real tasks are not held to this, as a few training tasks share a small input with evaluation).
 Refused tasks are dropped, logged and counted (ARC-AGI-1 training itself holds one).
 """
 
@@ -20,7 +23,7 @@ from functools import cache
 
 import numpy as np
 
-from dsl.types import Pair, Task
+from dsl.types import Pair, Task, grid_key
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,7 @@ class EvalGuard:
     ids: frozenset[str]
     content: frozenset[str]
     pair_sets: frozenset[str]
+    inputs: frozenset[tuple]  # grid_key of every evaluation input grid (demos and tests)
 
     @classmethod
     @cache
@@ -70,10 +74,14 @@ class EvalGuard:
             frozenset(ev),
             frozenset(content_key(raw) for raw in ev.values()),
             frozenset(pairs_key(task_pairs(t)) for t in tasks),
+            frozenset(
+                grid_key(g) for t in tasks for g in [p.input for p in t.train] + t.test_inputs
+            ),
         )
 
-    def why(self, task: Task) -> str | None:
-        """How `task` matches an evaluation task (id, content, pairs), or None."""
+    def why(self, task: Task, inputs: bool = False) -> str | None:
+        """How `task` matches an evaluation task (id, content, pairs; with `inputs`, also any
+        input grid), or None."""
         from dsl.datasets import content_key
 
         if task.id in self.ids:
@@ -82,6 +90,9 @@ class EvalGuard:
             return f"task {task.id} has the content of an ARC-AGI-1 evaluation task"
         if pairs_key(task_pairs(task)) in self.pair_sets:
             return f"task {task.id} has the pairs of an ARC-AGI-1 evaluation task"
+        grids = [p.input for p in task.train] + list(task.test_inputs)
+        if inputs and any(grid_key(g) in self.inputs for g in grids):
+            return f"task {task.id} shows an input grid of an ARC-AGI-1 evaluation task"
         return None
 
 
@@ -196,10 +207,11 @@ class TaskMix:
             if self.failures[kind] in (1, 10, 100, 1000):
                 log.warning("%s task failed (%dx): %r", kind, self.failures[kind], e)
             return self._real(rng)
-        problem = self.guard.why(task)
+        problem = self.guard.why(task, inputs=True)
         if problem:
             self.refused += 1
-            log.warning("refused: %s", problem)
+            if self.refused in (1, 10, 100, 1000):
+                log.info("refused (%dx so far): %s", self.refused, problem)
             return self._real(rng)
         return kind, task_pairs(task)
 

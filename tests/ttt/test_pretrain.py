@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from dsl.datasets import raw_set
-from dsl.types import Task
+from dsl.types import Pair, Task
 from ttt.format import IGNORE_INDEX, TextFormat
 from ttt.generators import make_task
 from ttt.pretrain import lr_factor, main, make_sequence
@@ -66,6 +66,10 @@ def test_guard_refuses_eval_by_id_content_and_pairs():
     shuffled = Task("y", pairs[:-1], [pairs[-1].input], [pairs[-1].output])
     assert "pairs" in guard.why(shuffled)
     assert guard.why(make_task("flip_lr", np.random.default_rng(0))) is None
+    # a generated task on an evaluation input (dsl.synth runs programs on real inputs)
+    on_eval_input = Task("z", [Pair(t.train[0].input, t.train[0].input)], [t.test_inputs[0]])
+    assert guard.why(on_eval_input) is None
+    assert "input grid" in guard.why(on_eval_input, inputs=True)
 
 
 def test_mix_refuses_a_leaked_generated_task():
