@@ -135,7 +135,7 @@ class Explorer:
             self.seconds["pieces"] += time.monotonic() - t0
 
     def _compose(self) -> None:
-        covers = self.pieces.covers(int(self.cfg["pieces_max"]))
+        covers = self.pieces.covers(int(self.cfg["pieces_max"]), self.budget.expired)
         for cover in covers[: int(self.cfg["pieces_fits"])]:
             names: dict[int, str] = {}
             steps: list[Step] = []

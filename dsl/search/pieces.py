@@ -12,6 +12,7 @@ program: `overlay(p1, overlay_blank(p2, p3))`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,10 +75,10 @@ class Pieces:
         elif old is not None and cost < old[0]:
             group[key] = (cost, depth, state, bad, blank)
 
-    def covers(self, max_pieces: int) -> list[Cover]:
+    def covers(self, max_pieces: int, expired: Callable[[], bool] = lambda: False) -> list[Cover]:
         """Covers of every demo output by two or more pieces, for each group of pieces that grew
         since the last call: a greedy run per way of counting cells (`cares`), with shallow
-        pieces only, then all."""
+        pieces only, then all; cheapest first."""
         out: dict[tuple, Cover] = {}
         for shapes, group in self.by_shapes.items():
             if self._done.get(shapes) == len(group) or len(group) < 2:
@@ -92,6 +93,8 @@ class Pieces:
                 if len(use) < 2:
                     continue
                 for care in self.cares:
+                    if expired():  # the wall clock's safety limit
+                        return sorted(out.values(), key=lambda c: c.cost)
                     c = self._cover(bad[use], blank[use], care, max_pieces)
                     if c is None:
                         continue
