@@ -3,8 +3,9 @@ finishes, each bad item is reported, good tasks are answered, and the submission
 
 import io
 import json
+import logging
 import tempfile
-from contextlib import redirect_stdout
+from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
@@ -74,6 +75,20 @@ def _valid(content: bytes) -> bool:
         return False
 
 
+@contextmanager
+def _logged():
+    """The run's status lines (logger `ensemble`), as text (caplog does not suit hypothesis)."""
+    text, log = io.StringIO(), logging.getLogger("ensemble")
+    handler, level = logging.StreamHandler(text), log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        yield text
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     files=st.lists(file_bytes, min_size=1, max_size=4),
@@ -100,9 +115,9 @@ def test_any_task_files_and_results_lines(files, bad, other):
             "parallel": {"backend": "loky", "n_jobs": 1, "isolation": "none"},
             "resume": True,
         }
-        with redirect_stdout(io.StringIO()) as printed:
+        with _logged() as logged:
             summary = run(cfg, run_dir, progress=False)
-        out = printed.getvalue()
+        out = logged.getvalue()
         recs = records.read_results(run_dir / "results.jsonl")
         sub = json.loads((run_dir / "submission.json").read_text())
         ids = {"g0", "g1", *(f"f{i}" for i in range(len(files)))}
