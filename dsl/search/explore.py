@@ -81,8 +81,13 @@ class Explorer:
     def _visit_sized(self, states: np.ndarray) -> None:
         for s in states[self.sized(states)].tolist():
             self.visit(s)
-            if len(self.result.fits) >= self.cfg["max_fits"]:
+            if self.enough():
                 return
+
+    def enough(self) -> bool:
+        """max_fits single-state fits found (the pieces' covers do not count: they can overfit,
+        and must not stop the graph from finding a simpler exact fit)."""
+        return sum(f.stage == "graph" for f in self.result.fits) >= self.cfg["max_fits"]
 
     def visit(self, s: int) -> None:
         """Check a sized state: exact fit, fit up to a colour map, piece, near miss."""
@@ -183,7 +188,7 @@ def explore(task: Task, cfg: dict, budget: Budget, max_work: float) -> SearchRes
         for parents, fn_ids in _by_total_cost(g, depth, ids):
             for new in g.layer(depth, fn_ids, parents):
                 ex.visit_all(new)
-                if len(ex.result.fits) >= cfg["max_fits"]:
+                if ex.enough():
                     break
         if depth == 1 and cfg["size_functions"] and not g.stopped:
             _size_layer(g, ex, cfg)
