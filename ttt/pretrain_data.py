@@ -10,12 +10,18 @@ Generated tasks are also refused when any of their inputs is an evaluation input
 runs random programs on ARC-AGI-1 training inputs, and one training task is an evaluation task;
 real tasks are not held to this, as a few training tasks share a small input with evaluation).
 Refused tasks are dropped, logged and counted (ARC-AGI-1 training itself holds one).
+
+Held-out generator tasks (what `ttt.probe` scores) come from their own seed space: a
+`SeedSequence` with the probe's entropy and a (family, index) spawn key, which no pre-training
+stream (`default_rng(train.seed)`) draws from; the mix also refuses any generated task whose pairs
+equal a held-out task's, so the probe never scores a task pre-training has shown.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +36,8 @@ log = logging.getLogger(__name__)
 ALLOWED_SETS = ("arc1_train", "arc2_train_unseen")
 FORBIDDEN_SETS = ("arc1_eval", "arc2_train", "arc2_eval")
 SOURCES = ("generators", "real", "synth")
+HELDOUT_ENTROPY = 0x9E0BE5EED  # the probe's seed space (pre-training uses default_rng(seed))
+HELDOUT_MAX = 16  # held-out tasks per family that pre-training refuses (the probe draws <= this)
 
 
 def task_pairs(task: Task) -> list[Pair]:
@@ -94,6 +102,25 @@ class EvalGuard:
         if inputs and any(grid_key(g) in self.inputs for g in grids):
             return f"task {task.id} shows an input grid of an ARC-AGI-1 evaluation task"
         return None
+
+
+def heldout_task(name: str, j: int) -> Task:
+    """The j-th held-out task of generator family `name` (0 <= j < HELDOUT_MAX): same for every
+    run, drawn from a seed space that pre-training never uses."""
+    if not 0 <= j < HELDOUT_MAX:
+        raise ValueError(f"held-out index {j} outside 0..{HELDOUT_MAX - 1}")
+    from ttt.generators import make_task
+
+    seq = np.random.SeedSequence(HELDOUT_ENTROPY, spawn_key=(zlib.crc32(name.encode()), j))
+    return make_task(name, np.random.default_rng(seq))
+
+
+@cache
+def heldout_keys(names: tuple[str, ...]) -> frozenset[str]:
+    """pairs_key of every held-out task of the families `names` (what the mix refuses)."""
+    return frozenset(
+        pairs_key(task_pairs(heldout_task(n, j))) for n in names for j in range(HELDOUT_MAX)
+    )
 
 
 def check_set_name(name: str) -> None:
@@ -167,6 +194,7 @@ class TaskMix:
     guard: EvalGuard
     failures: Counter = field(default_factory=Counter)
     refused: int = 0
+    heldout: frozenset[str] = frozenset()  # pairs keys of the probe's held-out tasks
 
     def __post_init__(self):
         w = np.asarray(self.cfg.weights())
@@ -208,6 +236,8 @@ class TaskMix:
                 log.warning("%s task failed (%dx): %r", kind, self.failures[kind], e)
             return self._real(rng)
         problem = self.guard.why(task, inputs=True)
+        if not problem and kind == "generators" and pairs_key(task_pairs(task)) in self.heldout:
+            problem = f"task {task.id} is a held-out probe task"
         if problem:
             self.refused += 1
             if self.refused in (1, 10, 100, 1000):
@@ -221,4 +251,11 @@ def build_mix(sets: list[str], mix: dict | None) -> TaskMix:
     guard = EvalGuard.load()
     cfg = MixConfig.from_dict(mix)
     tasks, refused = load_real_tasks(sets, guard)
-    return TaskMix([task_pairs(t) for t in tasks], cfg, guard, refused=len(refused))
+    heldout = frozenset()
+    if cfg.generators > 0:
+        from ttt.generators import families
+
+        heldout = heldout_keys(tuple(sorted(cfg.families or families())))
+    return TaskMix(
+        [task_pairs(t) for t in tasks], cfg, guard, refused=len(refused), heldout=heldout
+    )

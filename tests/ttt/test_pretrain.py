@@ -12,14 +12,16 @@ from dsl.datasets import raw_set
 from dsl.types import Pair, Task
 from ttt.format import IGNORE_INDEX, TextFormat
 from ttt.generators import make_task
-from ttt.pretrain import lr_factor, main, make_sequence
+from ttt.pretrain import Segment, main, make_sequence, row_batch
 from ttt.pretrain_data import (
     SOURCES,
     EvalGuard,
     MixConfig,
     TaskMix,
     build_mix,
+    heldout_task,
     load_real_tasks,
+    pairs_key,
     task_pairs,
 )
 
@@ -113,42 +115,51 @@ def test_make_sequence_fits(tok):
     assert n > 10
 
 
-def test_lr_factor_time_horizon():
-    tc = {"warmup_steps": 10, "max_steps": 1000, "max_minutes": 1.0, "min_lr_ratio": 0.1}
-    assert lr_factor(0, 0.0, tc) == pytest.approx(0.1)
-    assert lr_factor(10, 0.0, tc) == pytest.approx(1.0)
-    assert lr_factor(20, 60.0, tc) == pytest.approx(0.1)  # time horizon reached first
+FAMILIES = ["flip_lr", "rot90"]
 
 
-def _cfg(tmp_path, steps):
+def test_mix_refuses_held_out_probe_tasks():
+    held = heldout_task("rot90", 3)
+    assert held.id == heldout_task("rot90", 3).id  # fixed, whatever the run
+    mix = build_mix(["arc1_train"], {"generators": 1, "real": 0, "synth": 0, "families": FAMILIES})
+    assert pairs_key(task_pairs(held)) in mix.heldout and len(mix.heldout) == 2 * 16
+    mix._make["generators"] = lambda rng: held
+    before = mix.refused  # the real task refused by the evaluation guard
+    kind, _ = mix.sample(np.random.default_rng(0))
+    assert kind == "real" and mix.refused == before + 1
+    with pytest.raises(ValueError):
+        heldout_task("rot90", 16)
+
+
+def _cfg(tmp_path, stop_steps=None, total_steps=4, pack=False, name="run"):
     return {
-        "model": {"path": str(tmp_path / "export"), "device": "cpu"},
+        "model": {"path": str(tmp_path / "unused"), "device": "cpu"},
         "seq_len": 512,
         "data": {
             "sets": ["arc1_train"],
-            "mix": {"generators": 0.5, "real": 0.5, "synth": 0.0},
+            "mix": {"generators": 0.5, "real": 0.5, "synth": 0.0, "families": FAMILIES},
             "keep_zero_prob": 0.5,
             "max_demos": 3,
         },
         "arch": TINY_ARCH,
+        "schedule": {"total_tokens": 600 * total_steps, "warmup_steps": 1, "min_lr_ratio": 0.1},
         "train": {
             "lr": 1e-3,
-            "min_lr_ratio": 0.1,
-            "warmup_steps": 1,
             "weight_decay": 0.1,
             "betas": [0.9, 0.95],
             "grad_clip": 1.0,
             "tokens_per_step": 600,
-            "max_steps": steps,
-            "max_minutes": 10,
             "autocast_bf16": False,
             "input_loss_weight": 0.5,
+            "pack": pack,
+            "rows_per_forward": 2,
             "threads": 1,
             "seed": 0,
         },
+        "stop": {"minutes": None, "steps": stop_steps},
         "out": {
-            "run_dir": str(tmp_path / "run"),
-            "export_dir": None,
+            "run_dir": str(tmp_path / name),
+            "weights_dir": str(tmp_path / f"{name}_weights"),
             "checkpoint_minutes": 10,
             "log_every": 1,
             "resume": True,
@@ -156,47 +167,138 @@ def _cfg(tmp_path, steps):
     }
 
 
-def test_smoke_run_resume_and_export(tmp_path):
-    state = main(_cfg(tmp_path, 2))
-    assert state["step"] == 2
-    lines = (tmp_path / "run" / "loss.jsonl").read_text().splitlines()
-    assert len(lines) == 2 and "loss" in json.loads(lines[0])
-    assert any(json.loads(x)["loss_generators"] is not None for x in lines)
-    # resume continues from the checkpoint (same optimizer state, step and RNG)
-    state = main(_cfg(tmp_path, 3))
-    assert state["step"] == 3
+def _weights(path):
+    from safetensors.torch import load_file
+
+    return load_file(str(path / "checkpoint" / "model.safetensors"))
+
+
+@pytest.mark.parametrize("pack", [False, True])
+def test_resume_matches_an_uninterrupted_run(tmp_path, pack):
+    """2 steps, stop, 2 more = 4 steps in one go: same float32 weights, bit for bit."""
+    torch.set_num_threads(1)
+    whole = main(_cfg(tmp_path, None, pack=pack, name="whole"))
+    assert whole["step"] == 4 and whole["finished"]
+    first = main(_cfg(tmp_path, 2, pack=pack, name="split"))
+    assert first["step"] == 2 and not first["finished"]
+    second = main(_cfg(tmp_path, None, pack=pack, name="split"))
+    assert second["step"] == 4 and second["tokens"] == whole["tokens"]
+    a, b = _weights(tmp_path / "whole"), _weights(tmp_path / "split")
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    lines = (tmp_path / "split" / "loss.jsonl").read_text().splitlines()
+    assert [json.loads(x)["step"] for x in lines] == [1, 2, 3, 4]
+    assert [json.loads(x)["lr"] for x in lines] == [
+        json.loads(x)["lr"] for x in (tmp_path / "whole" / "loss.jsonl").read_text().splitlines()
+    ]
+    # a finished run does nothing more
+    assert main(_cfg(tmp_path, None, pack=pack, name="whole"))["step"] == 4
+
+
+def test_weights_dir_is_small_bf16_and_loadable(tmp_path):
+    from safetensors import safe_open
+
     from ttt.model import load_model
 
-    model, tok, ctx = load_model({"path": str(tmp_path / "export"), "device": "cpu"})
-    assert ctx == 1024 and tok.convert_ids_to_tokens(4) == "0"
-    assert model.config.arc_positions == "grid"  # the exported model keeps its position scheme
-    info = json.loads((tmp_path / "export" / "pretrain_info.json").read_text())
-    assert info["step"] == 3 and info["sets"] == ["arc1_train"]
-    assert isinstance(model.model.embed_tokens.weight, torch.Tensor)
-
-
-def test_init_from_starts_a_new_phase_from_exported_weights(tmp_path):
     main(_cfg(tmp_path, 1))
-    cfg = _cfg(tmp_path, 1)
-    cfg["out"].update(
-        run_dir=str(tmp_path / "phase2"),
-        export_dir=str(tmp_path / "export2"),
-        init_from=str(tmp_path / "export"),
-    )
+    wd = tmp_path / "run_weights"
+    with safe_open(str(wd / "model.safetensors"), "pt") as f:
+        assert {f.get_tensor(k).dtype for k in f.keys()} == {torch.bfloat16}
+    info = json.loads((wd / "pretrain_info.json").read_text())
+    assert info["step"] == 1 and info["sets"] == ["arc1_train"] and "numpy_rng" in info
+    model, tok, ctx = load_model({"path": str(wd), "device": "cpu"})
+    assert ctx == 1024 and tok.convert_ids_to_tokens(4) == "0"
+    assert model.config.arc_positions == "grid"  # the weights keep their position scheme
+    # the default architecture's committable weights stay under 10 MB
+    from transformers import LlamaForCausalLM
+
+    from ttt.model import build_default_tokenizer, default_llama_config
+
+    conf = _default_pretrain_conf()
+    tok = build_default_tokenizer()
+    big = LlamaForCausalLM(default_llama_config(len(tok), tok, **conf["arch"]))
+    n = sum(p.numel() for p in big.parameters())  # tied embeddings counted once
+    assert 2 * n < 10e6
+
+
+def _default_pretrain_conf() -> dict:
+    from pathlib import Path
+
+    from hydra import compose, initialize_config_dir
+    from omegaconf import OmegaConf
+
+    import conf
+
+    with initialize_config_dir(str(Path(conf.__file__).parent), version_base="1.3"):
+        return OmegaConf.to_container(compose("pretrain"), resolve=True)
+
+
+def test_resume_from_weights_alone(tmp_path):
+    import shutil
+
+    main(_cfg(tmp_path, 2))
+    shutil.rmtree(tmp_path / "run" / "checkpoint")  # the git-ignored part is gone
+    state = main(_cfg(tmp_path, None))
+    assert state["step"] == 4 and state["finished"]
+    lines = [json.loads(x) for x in (tmp_path / "run" / "loss.jsonl").read_text().splitlines()]
+    assert [x["step"] for x in lines] == [1, 2, 3, 4]
+    assert lines[2]["lr"] < lines[1]["lr"]  # re-warmed, not restarted at full rate
+
+
+def test_init_from_starts_a_new_run_from_weights(tmp_path):
     from safetensors.torch import load_file, save_file
 
-    # mark phase 1's weights (a fresh init has norm weights of 1) to see that they are loaded
-    src = tmp_path / "export" / "model.safetensors"
+    main(_cfg(tmp_path, 1))
+    src = tmp_path / "run_weights" / "model.safetensors"
+    # mark the first run's weights (a fresh init has norm weights of 1) to see that they load
     weights = load_file(str(src))
     weights["model.norm.weight"] = torch.full_like(weights["model.norm.weight"], 3.0)
     save_file(weights, str(src), metadata={"format": "pt"})
+    cfg = _cfg(tmp_path, 1, name="phase2")
+    cfg["out"]["init_from"] = str(tmp_path / "run_weights")
     state = main(cfg)
-    # fresh schedule (step counts from 0) but the weights came from phase 1, lineage recorded
-    assert state["step"] == 1 and state["init_from"] == str(tmp_path / "export")
+    assert state["step"] == 1 and state["init_from"] == str(tmp_path / "run_weights")
     assert state["prior_tokens"] > 0
-    after = load_file(str(tmp_path / "export2" / "model.safetensors"))
-    assert torch.allclose(after["model.norm.weight"], torch.tensor(3.0), atol=0.1)
+    after = load_file(str(tmp_path / "phase2_weights" / "model.safetensors"))
+    assert torch.allclose(after["model.norm.weight"].float(), torch.tensor(3.0), atol=0.1)
+    cfg = _cfg(tmp_path, 1, name="phase3")
     cfg["out"]["init_from"] = str(tmp_path / "missing")
-    cfg["out"]["run_dir"] = str(tmp_path / "phase3")
-    with pytest.raises(FileNotFoundError, match="init_from"):
+    with pytest.raises(FileNotFoundError):
         main(cfg)
+
+
+@pytest.mark.parametrize("attn", ["sdpa", "eager"])
+def test_packed_row_computes_what_each_task_alone_does(tok, attn):
+    """Two tasks in one row under the block-diagonal mask: the same logits as each alone."""
+    from transformers import LlamaForCausalLM
+
+    from ttt.model import default_llama_config
+    from ttt.positions import positions_for
+
+    torch.manual_seed(0)
+    cfg = default_llama_config(len(tok), tok, **TINY_ARCH)
+    cfg._attn_implementation = attn
+    model = LlamaForCausalLM(cfg).eval()
+    gp = positions_for(model, tok)
+    rng = np.random.default_rng(0)
+    segs = []
+    for name in FAMILIES:
+        ids, labels, in_labels = make_sequence(
+            task_pairs(make_task(name, rng)), rng, tok, TextFormat(), 512, 0.5, 3
+        )
+        segs.append(Segment(ids, labels, in_labels, "generators"))
+
+    def logits(rows):
+        b = row_batch(rows, tok.pad_token_id, 64, gp, torch.device("cpu"), attn)
+        with torch.no_grad():
+            return model(
+                input_ids=b["input_ids"],
+                position_ids=b["position_ids"],
+                attention_mask=b["attention_mask"],
+                use_cache=False,
+            ).logits
+
+    packed = logits([segs])[0]
+    n0 = len(segs[0])
+    alone = [logits([[s]])[0, : len(s)] for s in segs]
+    assert torch.allclose(packed[:n0], alone[0], atol=1e-5)
+    assert torch.allclose(packed[n0 : n0 + len(segs[1])], alone[1], atol=1e-5)
