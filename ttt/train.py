@@ -35,11 +35,18 @@ class LoraSettings:
 
 @dataclass
 class TrainConfig:
-    """Training part of the `ttt` config. steps: None = `epochs` passes over the data, 0 = no
-    test-time training at all, n = at most n optimizer steps. Time always caps it."""
+    """Training part of the `ttt` config. steps: None = no step cap, 0 = no test-time training
+    at all, n = at most n optimizer steps. epochs: at most that many passes over the data (None:
+    no cap). patience: stop when the mean loss over `patience_window` steps has not improved by
+    a `min_improvement` fraction of its best for that many windows in a row (None: off). Time
+    always caps it; with no step or epoch cap, training runs until its time share ends or the
+    leave-one-out loss stops improving."""
 
     steps: int | None = None
-    epochs: float = 2.0
+    epochs: float | None = None
+    patience: int | None = None
+    patience_window: int = 16
+    min_improvement: float = 0.01
     batch_size: int = 1
     lr: float = 1e-3
     weight_decay: float = 0.0
@@ -138,12 +145,16 @@ def train_adapter(
     pad_id: int,
     positions: GridPositions | None = None,
 ) -> dict:
-    """Train the adapter in place for at most `seconds` (and cfg.steps / cfg.epochs). The cosine
-    schedule is planned over the steps that fit: after 2, 10 and 30 steps, the step time measured
-    so far sets the plan when the time limit binds. Returns stats."""
+    """Train the adapter in place for at most `seconds` (and cfg.steps / cfg.epochs, and until
+    the loss stops improving when cfg.patience is set). The cosine schedule is planned over the
+    steps that fit: after 2, 10 and 30 steps, the step time measured so far sets the plan when
+    the time limit binds. Returns stats (`stopped`: steps, time or patience)."""
     start = time.monotonic()
     n_batches = math.ceil(len(examples) / cfg.batch_size) if examples else 0
-    planned = cfg.steps if cfg.steps is not None else math.ceil(cfg.epochs * n_batches)
+    caps = [
+        c for c in (cfg.steps, cfg.epochs and math.ceil(cfg.epochs * n_batches)) if c is not None
+    ]
+    planned = min(caps) if caps else None  # None: time (and patience) end it
     stats = {
         "steps": 0,
         "planned": planned,
@@ -152,20 +163,24 @@ def train_adapter(
         "loss_last": None,
         "tokens": 0,
         "seconds": 0.0,
+        "stopped": None,
     }
-    if planned <= 0 or not examples or seconds <= 0:
+    if planned == 0 or not examples or seconds <= 0:
         return stats
     device = next(peft_model.parameters()).device
     params = [p for p in peft_model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
-    plan = {"total": planned}
+    # until the step time is measured, a horizon far enough that the cosine has barely moved
+    plan = {"total": planned if planned is not None else 1 << 30}
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: cosine_factor(s, plan["total"], cfg.warmup_steps, cfg.min_lr_ratio)
     )
     peft_model.train()
     order: list[int] = []
     losses: list[float] = []
+    best, stale = math.inf, 0  # best window-mean loss, windows in a row without improvement
     step = 0
+    stopped = "steps"
     while step < plan["total"]:
         if len(order) < cfg.batch_size:
             order += [int(i) for i in rng.permutation(len(examples))]
@@ -186,12 +201,24 @@ def train_adapter(
         if step in (2, 10, 30):
             # re-plan the schedule over the steps the time limit allows (the first steps run
             # slow, so the plan is refined while the cosine has barely moved)
-            plan["total"] = max(step, min(planned, int(seconds / per_step)))
+            fit = int(seconds / per_step)
+            plan["total"] = max(step, fit if planned is None else min(planned, fit))
+        if cfg.patience is not None and step % cfg.patience_window == 0:
+            mean = float(np.mean(losses[-cfg.patience_window :]))
+            if mean < best * (1.0 - cfg.min_improvement):
+                best, stale = mean, 0
+            else:
+                stale += 1
+            if stale >= cfg.patience:
+                stopped = "patience"
+                break
         if elapsed + per_step > seconds:
+            stopped = "time"
             break
     peft_model.eval()
     stats.update(
         steps=step,
+        stopped=stopped,
         planned=plan["total"],
         loss_first=losses[0],
         loss_last=float(np.mean(losses[-max(1, min(8, len(losses) // 4)) :])),

@@ -63,6 +63,37 @@ def test_time_cap_and_zero_steps(tiny_model, flip_task):
     assert none["steps"] == 0
 
 
+def _train(tiny_model, flip_task, cfg: TrainConfig, seconds: float, n_examples: int) -> dict:
+    model, tok, _ = tiny_model
+    ex, _ = build_examples(flip_task, tok, DataConfig(max_examples=8), np.random.default_rng(0))
+    peft_model = attach_adapter(model, cfg.lora)
+    try:
+        return train_adapter(
+            peft_model, ex[:n_examples], cfg, seconds, np.random.default_rng(0), tok.pad_token_id
+        )
+    finally:
+        detach_adapter(peft_model)
+
+
+def test_stops_when_the_loss_stops_improving(tiny_model, flip_task):
+    # lr 0 on one example: every window's loss is the same, so after the first window sets the
+    # best, `patience` windows without improvement end training
+    cfg = TrainConfig(lr=0.0, patience=2, patience_window=3)
+    stats = _train(tiny_model, flip_task, cfg, 60.0, 1)
+    assert stats["stopped"] == "patience" and stats["steps"] == 3 * (1 + 2)
+
+
+def test_time_based_training_runs_until_its_time_share_ends(tiny_model, flip_task):
+    stats = _train(tiny_model, flip_task, TrainConfig(lr=1e-3, patience=None), 1.0, 8)
+    assert stats["stopped"] == "time" and stats["steps"] > 8  # past one epoch
+    assert stats["seconds"] < 1.5
+
+
+def test_the_epoch_cap_is_still_reachable(tiny_model, flip_task):
+    stats = _train(tiny_model, flip_task, TrainConfig(epochs=2, batch_size=2), 60.0, 6)
+    assert stats["stopped"] == "steps" and stats["steps"] == 2 * 3
+
+
 def test_cosine_factor():
     assert cosine_factor(0, 10, 2, 0.0) == 0.5
     assert cosine_factor(2, 10, 2, 0.0) == 1.0
