@@ -122,7 +122,7 @@ def discover(
     opt = torch.optim.AdamW(params, lr=cfg.lr)
     device = next(peft_model.parameters()).device
     stop = end_token_ids(tok, fmt)
-    guard = GridGuard.for_tokenizer(tok, stop)
+    guard = GridGuard.for_tokenizer(tok, stop, fmt)
     pad = tok.pad_token_id if tok.pad_token_id is not None else 0
     gen = torch.Generator(device=device).manual_seed(int(rng.integers(2**31)))
     flat_run = too_long_run = 0
@@ -136,7 +136,7 @@ def discover(
         demos, held = problems[int(rng.integers(len(problems)))]
         view = random_augmentation(rng, len(demos))
         query, target = view.apply_grid(held.input), view.apply_grid(held.output)
-        n_new = hinted_length(target.shape)
+        n_new = hinted_length(target.shape, fmt)
         got = fit_prompt(tok, view.apply_pairs(demos), query, fmt, ctx, n_new + 1)
         if got is None:
             stats["too_long"] += 1

@@ -9,6 +9,10 @@ Every row ends with a newline, so a grid of height h and width w costs h * (w + 
 The loss covers the output rows plus the end marker, so the model learns where a grid stops.
 Which tokens carry loss is decided from the tokenizer's offset mapping against these character
 spans, never from token ids, so any tokenizer that keeps one token per cell works.
+
+A tokenizer whose pre-tokenizer groups digits (Llama-3 splits runs of up to 3) would merge cells;
+for it the cells of a row are written with a separator (`0 1 2`), which `fit_format` picks: each
+cell stays one token, at the price of about twice the length.
 """
 
 from __future__ import annotations
@@ -33,14 +37,16 @@ class TextFormat:
     input_marker: str = "I"
     output_marker: str = "O"
     end_marker: str = "E"
+    cell_separator: str = ""  # between the cells of a row ("" for one-digit tokenizers)
 
     def grid_text(self, g: Grid) -> str:
-        """Rows of digits, each followed by a newline."""
-        return "".join("".join(map(str, row)) + "\n" for row in np.asarray(g).tolist())
+        """Rows of digits (separated by cell_separator), each followed by a newline."""
+        sep = self.cell_separator
+        return "".join(sep.join(map(str, row)) + "\n" for row in np.asarray(g).tolist())
 
     def grid_length(self, h: int, w: int) -> int:
-        """Characters taken by an h x w grid (cells plus one newline per row)."""
-        return h * (w + 1)
+        """Characters taken by an h x w grid (cells, separators, one newline per row)."""
+        return h * (w + (w - 1) * len(self.cell_separator) + 1)
 
 
 DEFAULT_FORMAT = TextFormat()
@@ -122,6 +128,11 @@ def decode_grid(text: str, fmt: TextFormat = DEFAULT_FORMAT) -> Grid:
     rows = body[:-1].split("\n")
     if not rows or any(not r for r in rows):
         raise FormatError("empty row")
+    if fmt.cell_separator:
+        cells = [r.split(fmt.cell_separator) for r in rows]
+        if any(len(c) != 1 for r in cells for c in r):
+            raise FormatError("cells not separated by the format's separator")
+        rows = ["".join(r) for r in cells]
     width = len(rows[0])
     if any(len(r) != width for r in rows):
         raise FormatError("ragged rows")
@@ -160,6 +171,25 @@ def tokenize(tok, enc: Encoded, add_bos: bool = True) -> tuple[list[int], list[i
     return ids, labels
 
 
+SEPARATORS = ("", " ", ",")  # cell separators fit_format tries, in order
+
+
+def fit_format(tok, fmt: TextFormat = DEFAULT_FORMAT) -> TextFormat:
+    """`fmt` with the first cell separator (none, space, comma) under which `tok` keeps one token
+    per cell; raises check_tokenizer's FormatError for the unseparated format when none does."""
+    from dataclasses import replace
+
+    first: FormatError | None = None
+    for sep in (fmt.cell_separator, *[s for s in SEPARATORS if s != fmt.cell_separator]):
+        candidate = replace(fmt, cell_separator=sep)
+        try:
+            check_tokenizer(tok, candidate)
+            return candidate
+        except FormatError as e:
+            first = first or e
+    raise first  # type: ignore[misc]
+
+
 def check_tokenizer(tok, fmt: TextFormat = DEFAULT_FORMAT) -> None:
     """Fail with a clear message unless every cell becomes exactly one token in this format (and
     each marker is not merged with a cell), on a sample covering all digit pairs and positions."""
@@ -172,7 +202,7 @@ def check_tokenizer(tok, fmt: TextFormat = DEFAULT_FORMAT) -> None:
     ]
     g = np.array(rows, dtype=np.int8)
     small = np.array([[7]], dtype=np.int8)
-    enc = encode_example([Pair(g, g.T.copy()), Pair(small, small)], g, g)
+    enc = encode_example([Pair(g, g.T.copy()), Pair(small, small)], g, g, fmt)
     out = tok(enc.text, add_special_tokens=False, return_offsets_mapping=True)
     offsets = [tuple(o) for o in out["offset_mapping"]]
     cell_positions = [i for i, c in enumerate(enc.text) if c.isdigit()]
@@ -185,7 +215,8 @@ def check_tokenizer(tok, fmt: TextFormat = DEFAULT_FORMAT) -> None:
             f"tokenizer {type(tok).__name__} ({getattr(tok, 'name_or_path', '?')}) does not give "
             f"one token per cell in this format: {len(bad)} of {len(cell_positions)} cells are "
             f"merged with neighbours (first near {context!r}). Use a tokenizer that splits digits "
-            f"individually (e.g. Llama-2/Qwen style) or the default model."
+            f"individually (e.g. Llama-2/Qwen style), another model.cell_separator, or the "
+            f"default model."
         )
     ids = out["input_ids"]
     unk = tok.unk_token_id

@@ -122,7 +122,13 @@ class GridGuard:
         self.end_ids = set(end_ids or stop_ids)
 
     @classmethod
-    def for_tokenizer(cls, tok, stop: list[int]) -> GridGuard:
+    def for_tokenizer(
+        cls, tok, stop: list[int], fmt: TextFormat = DEFAULT_FORMAT
+    ) -> GridGuard | None:
+        """The guard for this tokenizer; None for a format with cell separators (the guard
+        counts every non-newline token as a cell; the parser still checks the answer)."""
+        if fmt.cell_separator:
+            return None
         newline = set(tok("\n", add_special_tokens=False)["input_ids"])
         cells = set(tok("0123456789", add_special_tokens=False)["input_ids"])
         return cls(newline, set(stop), cells, set(stop) - {tok.eos_token_id})
@@ -385,7 +391,7 @@ def predict(
     stats["shape_hint"] = list(target) if target else None
     reserve = answer_budget(task, test_index, fmt)
     if target:  # a hinted answer may be bigger than any demo output: room for it, any view
-        reserve = max(reserve, hinted_length(target) + 1)
+        reserve = max(reserve, hinted_length(target, fmt) + 1)
     jobs: list[tuple[int, Augmentation, list[int], tuple[int, int] | None]] = []
     for vi, v in enumerate(views):
         query = v.apply_grid(task.test_inputs[test_index])
@@ -403,8 +409,8 @@ def predict(
         chunk = jobs[start : start + step]
         max_new = min(cfg.max_answer_tokens, ctx - max(len(ids) for _, _, ids, _ in chunk))
         if target:  # the exact answer length: h rows of w cells and a newline, then the stop
-            max_new = min(max_new, hinted_length(target))
-        guard = GridGuard.for_tokenizer(tok, stop)
+            max_new = min(max_new, hinted_length(target, fmt))
+        guard = GridGuard.for_tokenizer(tok, stop, fmt)
         gp = positions_for(model, tok, fmt)
         if cfg.sampler == "dfs":
             _, _, ids, shape = chunk[0]
@@ -443,11 +449,11 @@ def predict(
     return preds, stats
 
 
-def hinted_length(shape: tuple[int, int]) -> int:
+def hinted_length(shape: tuple[int, int], fmt: TextFormat = DEFAULT_FORMAT) -> int:
     """Tokens of an answer of this shape under any view (transposed ones swap the sides): its
-    cells, one newline per row, the end marker."""
+    cells, separators and newlines, the end marker (one token per character of the format)."""
     h, w = shape
-    return h * w + max(h, w) + 1
+    return max(fmt.grid_length(h, w), fmt.grid_length(w, h)) + 1
 
 
 def predicted_shape(task: Task, test_index: int) -> tuple[int, int] | None:

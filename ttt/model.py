@@ -8,6 +8,7 @@ worker solves many tasks with the same weights.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 import torch
 
-from ttt.format import DEFAULT_FORMAT, TextFormat, check_tokenizer
+from ttt.format import DEFAULT_FORMAT, FormatError, TextFormat, check_tokenizer, fit_format
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class ModelConfig:
     input_marker: str = "I"
     output_marker: str = "O"
     end_marker: str = "E"
+    cell_separator: str | None = None  # None: what the model's tokenizer needs (fit_format)
 
     @classmethod
     def from_dict(cls, d: dict | None) -> ModelConfig:
@@ -64,7 +66,32 @@ class ModelConfig:
 
     @property
     def fmt(self) -> TextFormat:
-        return TextFormat(self.input_marker, self.output_marker, self.end_marker)
+        """The grid format. With cell_separator None, the first separator (none, space, comma)
+        under which the tokenizer at `path` keeps one token per cell: a tokenizer that groups
+        digits (Llama-3) gets `0 1 2` rows instead of a refusal."""
+        base = TextFormat(
+            self.input_marker, self.output_marker, self.end_marker, self.cell_separator or ""
+        )
+        if self.cell_separator is not None:
+            return base
+        return _fitted_format(str(resolve_path(self.path)), base, self.trust_remote_code)
+
+
+@functools.cache
+def _fitted_format(path: str, base: TextFormat, trust_remote_code: bool) -> TextFormat:
+    """`base` with the separator the tokenizer at `path` needs (cached per process); `base` when
+    there is no tokenizer there or none fits (load_model then names the problem)."""
+    if not any((Path(path) / f).exists() for f in ("tokenizer.json", "tokenizer_config.json")):
+        return base
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(
+        path, local_files_only=True, trust_remote_code=trust_remote_code
+    )
+    try:
+        return fit_format(tok, base)
+    except FormatError:
+        return base
 
 
 def resolve_path(path: str | Path) -> Path:

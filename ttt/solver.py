@@ -145,7 +145,7 @@ class TTTSolver(Solver):
         cap = self.infer_cfg.max_answer_tokens
         target = predicted_shape(task, i) if self.infer_cfg.shape_hint else None
         if target:
-            return min(cap, hinted_length(target))
+            return min(cap, hinted_length(target, self.model_cfg.fmt))
         return min(cap, answer_budget(task, i, self.model_cfg.fmt))
 
     def _prompts(self, task: Task, tok, ctx: int) -> list:

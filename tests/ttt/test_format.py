@@ -109,3 +109,57 @@ def test_serialized_length_counts_every_character_plus_bos_of_the_longest_test()
     assert serialized_length(task) == 1 + 11 + 6 + 4
     task.test_outputs = None  # unknown answers: the prompt alone
     assert serialized_length(task) == 1 + 11 + 6
+
+
+def _digit_grouping_tokenizer():
+    """A local Llama-3-style tokenizer: runs of up to 3 digits are pre-tokenized together and BPE
+    merges digit pairs, so `012` is not three tokens."""
+    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    digits = "0123456789"
+    chars = ["<pad>", "<s>", "</s>", "<unk>", *digits, "\n", " ", ",", "I", "O", "E"]
+    pairs = [a + b for a in digits for b in digits]
+    vocab = {t: i for i, t in enumerate(chars + pairs)}
+    merges = [(a, b) for a in digits for b in digits]
+    core = Tokenizer(models.BPE(vocab=vocab, merges=merges, unk_token="<unk>"))
+    core.pre_tokenizer = pre_tokenizers.Split(Regex(r"\p{N}{1,3}"), behavior="isolated")
+    core.decoder = decoders.Fuse()
+    return PreTrainedTokenizerFast(
+        tokenizer_object=core,
+        pad_token="<pad>",
+        bos_token="<s>",
+        eos_token="</s>",
+        unk_token="<unk>",
+    )
+
+
+def test_a_digit_grouping_tokenizer_gets_a_separated_format(tmp_path):
+    from transformers import LlamaForCausalLM
+
+    from ttt.format import FormatError, answer_text, check_tokenizer, decode_grid, fit_format
+    from ttt.model import ModelConfig, default_llama_config, load_model
+
+    tok = _digit_grouping_tokenizer()
+    with pytest.raises(FormatError, match="one token per cell"):
+        check_tokenizer(tok)
+    fmt = fit_format(tok)
+    assert fmt.cell_separator == " "
+    g = np.array([[0, 1, 2, 3], [9, 8, 7, 6]], dtype=np.int8)
+    text = answer_text(g, fmt)
+    assert text == "0 1 2 3\n9 8 7 6\nE" and len(text) == fmt.grid_length(2, 4) + 1
+    assert np.array_equal(decode_grid(text, fmt), g)
+    ids = tok(fmt.grid_text(g), add_special_tokens=False)["input_ids"]
+    assert [tok.convert_ids_to_tokens(i) for i in ids][:2] == ["0", " "]  # one token per cell
+    # a model directory with that tokenizer loads (no refusal) and its config says how to write
+    cfg = default_llama_config(
+        len(tok), tok, hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+        num_key_value_heads=2, intermediate_size=32, max_position_embeddings=256,
+    )  # fmt: skip
+    LlamaForCausalLM(cfg).save_pretrained(str(tmp_path))
+    tok.save_pretrained(str(tmp_path))
+    mc = ModelConfig(path=str(tmp_path), device="cpu", dtype="float32")
+    assert mc.fmt.cell_separator == " "
+    model, loaded, ctx = load_model(mc)
+    assert ctx == 256
+    assert ModelConfig(path=str(tmp_path), cell_separator="").fmt.cell_separator == ""
