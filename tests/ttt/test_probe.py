@@ -1,0 +1,48 @@
+"""The probe suite on a tiny model with 2 families: summary, curve line, held-out seeds."""
+
+from __future__ import annotations
+
+import json
+
+from ttt.pretrain_data import heldout_task
+from ttt.probe import main, probe_tasks
+
+
+def test_probe_tasks_are_fixed_and_never_evaluation():
+    a = probe_tasks(["flip_lr", "rot90"], 2, 3)
+    b = probe_tasks(["flip_lr", "rot90"], 2, 3)
+    assert [t.id for _, t in a] == [t.id for _, t in b]
+    assert [g for g, _ in a] == ["flip_lr"] * 2 + ["rot90"] * 2 + ["arc1_train"] * 3
+    from dsl.datasets import raw_set
+
+    assert not {t.id for _, t in a} & set(raw_set("arc1_eval"))
+    assert heldout_task("flip_lr", 0).id == a[0][1].id
+
+
+def test_probe_writes_summary_and_curve(tmp_path, tiny_model_dir):
+    curve = tmp_path / "curve.jsonl"
+    args = [
+        f"model.path={tiny_model_dir}",
+        "model.device=cpu",
+        "probe.families=[flip_lr,rot90]",
+        "probe.per_family=1",
+        "probe.arc1_train=1",
+        "probe.budget_s=20",
+        "probe.ttt=true",
+        "ttt.infer.views=2",
+        "ttt.steps=2",
+        f"out.summary={tmp_path / 'summary.json'}",
+        f"out.curve={curve}",
+    ]
+    summary = main(args)
+    assert json.loads((tmp_path / "summary.json").read_text()) == summary
+    assert set(summary["scores"]) == {"base", "ttt"}
+    s = summary["scores"]["base"]
+    assert set(s["families"]) == {"flip_lr", "rot90"} and 0.0 <= s["generators"] <= 1.0
+    assert s["arc1_train"] is not None and set(s["tags"]) == {"geometry"}
+    main(
+        args[:-2] + ["probe.ttt=false", f"out.summary={tmp_path / 's2.json'}", f"out.curve={curve}"]
+    )
+    lines = [json.loads(x) for x in curve.read_text().splitlines()]
+    assert len(lines) == 2 and "ttt" in lines[0] and "ttt" not in lines[1]
+    assert {"tokens", "cpu_hours", "base"} <= set(lines[1])
