@@ -270,6 +270,11 @@ def load_checkpoint(ckpt: Path, model, opt, sched, rng: np.random.Generator) -> 
     load_weights(model, str(ckpt / "model.safetensors"))
     with open(ckpt / "state.json") as f:
         state = json.load(f)
+    if "scheduler" not in state:
+        raise ValueError(
+            f"{ckpt}: a checkpoint from before the fixed horizon (no scheduler state); start a "
+            f"new run from its weights with out.init_from={ckpt} and another out.run_dir"
+        )
     tensors = load_file(str(ckpt / "optimizer.safetensors"))
     torch.set_rng_state(tensors.pop("torch_rng"))
     opt_state: dict[int, dict] = {}
