@@ -76,3 +76,14 @@ def centre_to(g: Grid, like: Grid) -> Grid:
     src = g[max(0, -dr) : h - max(0, -dr), max(0, -dc) : w - max(0, -dc)]
     canvas[max(0, dr) : max(0, dr) + src.shape[0], max(0, dc) : max(0, dc) + src.shape[1]] = src
     return out(canvas)
+
+
+@primitive(("Grid", "Int", "Int", "Int", "Int"), "Grid", cost=1.0)
+def blank_resized(g: Grid, ah: int, bh: int, aw: int, bw: int) -> Grid:
+    """A blank grid of shape (ah * height + bh, aw * width + bw) of g: the output size when it
+    is an affine function of a state's size per axis (dsl.search.size.affine_rules), to lend
+    that shape to the functions above. Its literals are fitted, never enumerated."""
+    h, w = ah * g.shape[0] + bh, aw * g.shape[1] + bw
+    if not (1 <= h <= 30 and 1 <= w <= 30):
+        raise ValueError("size out of range")
+    return np.zeros((h, w), dtype=np.int8)

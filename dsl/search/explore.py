@@ -12,7 +12,7 @@ from dsl.registry import primitives
 from dsl.search import infer
 from dsl.search.graph import Fn, Graph, graph_functions, object_chains, task_colours
 from dsl.search.pieces import OVERLAYS, Pieces, words
-from dsl.search.size import predict_sizes
+from dsl.search.size import affine_rule, predict_sizes
 from dsl.search.verify import Fit, SearchResult, fits_demos, run_all
 from dsl.types import Budget, Task
 
@@ -232,10 +232,15 @@ def _blank_output(task: Task) -> Fn | None:
 def _size_layer(g: Graph, ex: Explorer, cfg: dict) -> None:
     """Output size first: the cheapest states that already have every demo output's shape lend
     it to the size-aware functions (tile, scale, embed to that shape), applied to every state of
-    depth 0 and 1; their test shapes are the predicted test output sizes."""
+    depth 0 and 1; their test shapes are the predicted test output sizes. When the outputs'
+    size is an affine function of a state's size per axis (2h + 1 by w - 2, say), a blank grid
+    of that size (`blank_resized`) is a source too, while there are fewer than size_sources."""
     states = np.arange(g.n)
+    n = int(cfg["size_sources"])
     sized = [int(s) for s in states[ex.sized(states)]]
-    sources = sorted(sized, key=lambda s: (g.cost[s], s))[: int(cfg["size_sources"])]
+    sources = sorted(sized, key=lambda s: (g.cost[s], s))[:n]
+    if 0 not in sources and len(sources) < n:
+        sources += _affine_sources(g, ex, states[g.depth[: g.n] <= 1], n - len(sources))
     table = primitives()
     fns = [
         Fn(name, (), table[name].fn, table[name].cost, like=s)
@@ -247,5 +252,26 @@ def _size_layer(g: Graph, ex: Explorer, cfg: dict) -> None:
     if not fns or 0 in sources:
         return  # outputs have the inputs' shapes: size-aware functions would seldom matter
     ids = g.add_functions(fns)
-    for new in g.layer(0, ids, parents=states[g.depth[: g.n] <= 1]):
+    for new in g.layer(0, ids, parents=states[g.depth[: len(states)] <= 1]):
         ex.visit_all(new)
+
+
+def _affine_sources(g: Graph, ex: Explorer, seeds: np.ndarray, n: int) -> list[int]:
+    """Up to n new states: blank grids sized by the simplest affine rules (size.affine_rule) on
+    the seeds' shapes, one seed per distinct shape (the cheapest state with it)."""
+    rules: dict[tuple, tuple] = {}  # seed shapes on every input -> (loss, cost, state, args)
+    for s in sorted(seeds.tolist(), key=lambda s: (g.cost[s], s)):
+        shapes = tuple(im.shape for im in g.images(s))
+        if shapes in rules:
+            continue
+        rule = affine_rule(list(shapes[: ex.n_demo]), ex.shapes)
+        if rule is not None and rule[1] != (1, 0, 1, 0):  # (1, 0, 1, 0): already a source
+            rules[shapes] = (rule[0], float(g.cost[s]), s, rule[1])
+    blank = primitives()["blank_resized"]
+    made = []
+    for _, _, s, args in sorted(rules.values())[:n]:
+        (f,) = g.add_functions([Fn(blank.name, args, blank.fn, blank.cost)])
+        for new in g.layer(0, [f], parents=np.array([s])):
+            ex.visit_all(new)
+            made += [int(x) for x in new]
+    return made

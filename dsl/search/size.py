@@ -52,3 +52,25 @@ def _apply(rule: str, g: Grid, const: tuple[int, int], fy: Fraction, fx: Fractio
     if y.denominator != 1 or x.denominator != 1:
         return None
     return (int(y), int(x))
+
+
+def affine_axis(seed: list[int], target: list[int]) -> tuple[float, int, int] | None:
+    """The simplest (loss, a, b) with target = a * seed + b on every demo, a in 1..5 and b in
+    -3..3 (loss a * (|b| + 1): small factors and offsets first); None when none fits."""
+    fits = [
+        (a * (abs(b) + 1), a, b)
+        for a in range(1, 6)
+        for b in range(-3, 4)
+        if all(a * s + b == t for s, t in zip(seed, target))
+    ]
+    return min(fits, default=None)
+
+
+def affine_rule(seed: list[tuple[int, int]], target: list[tuple[int, int]]):
+    """A size rule per axis from one seed's shapes on the demos: (loss, (ah, bh, aw, bw)), the
+    arguments of `blank_resized`; None when an axis has no rule."""
+    rh = affine_axis([s[0] for s in seed], [t[0] for t in target])
+    rw = affine_axis([s[1] for s in seed], [t[1] for t in target])
+    if rh is None or rw is None:
+        return None
+    return rh[0] * rw[0], (rh[1], rh[2], rw[1], rw[2])

@@ -6,6 +6,7 @@ from dsl.search.core import DEFAULTS
 from dsl.search.explore import explore
 from dsl.search.graph import Graph, graph_functions, object_chains
 from dsl.search.pieces import Pieces, words
+from dsl.search.size import affine_axis
 from dsl.types import Budget, Pair, Task
 from tests.dsl.grids import G
 
@@ -138,5 +139,23 @@ def test_size_first_scales_to_a_fixed_output_size():
     res = explore(task, SMALL, Budget(60), 400_000)
     right = [f for f in res.fits if np.array_equal(f.test_outputs[0], task.test_outputs[0])]
     assert right and "upscale_to" in right[0].program.text()
+    prog = parse(right[0].program.text())
+    assert all(np.array_equal(prog.run(p.input), p.output) for p in task.train)
+
+
+def test_size_first_fits_an_affine_size_per_axis():
+    # Outputs of 2h + 1 by w + 2 cells: no state has that size, a fitted blank grid lends it.
+    rng = np.random.default_rng(5)
+    pairs = []
+    for h, w in ((2, 3), (3, 2), (4, 4), (3, 5)):
+        g = rng.integers(1, 4, size=(h, w)).astype(np.int8)
+        o = np.zeros((2 * h + 1, w + 2), dtype=np.int8)
+        o[:h, :w] = g  # at the top left (embed_to)
+        pairs.append(Pair(g, o))
+    task = Task("affine", pairs[:3], [pairs[3].input], [pairs[3].output])
+    assert affine_axis([2, 3, 4], [5, 7, 9]) == (4, 2, 1) and affine_axis([2, 3], [4, 8]) is None
+    res = explore(task, SMALL, Budget(60), 400_000)
+    right = [f for f in res.fits if np.array_equal(f.test_outputs[0], task.test_outputs[0])]
+    assert right and "blank_resized(" in right[0].program.text()
     prog = parse(right[0].program.text())
     assert all(np.array_equal(prog.run(p.input), p.output) for p in task.train)

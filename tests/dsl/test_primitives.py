@@ -283,6 +283,10 @@ CASES: dict[str, list[tuple[tuple, object]]] = {
     "objects_fall_right": [((G("1020"),), G("0012"))],
     # sizing: the second grid lends its shape
     "tile_to": [((G("12/34"), G("000/000/000")), G("121/343/121")), ((A, A), ValueError)],
+    "blank_resized": [
+        ((G("12/34"), 2, 1, 1, -1), G("0/0/0/0/0")),
+        ((G("1"), 1, -1, 1, 0), ValueError),
+    ],
     "upscale_to": [((G("12"), G("0000/0000")), G("1122/1122")), ((A, G("0000")), ValueError)],
     "downscale_to": [((G("1122/1122"), G("00")), G("12")), ((A, G("0000")), ValueError)],
     "embed_to": [((G("12"), G("000/000")), G("120/000")), ((A, G("0")), G("1"))],
