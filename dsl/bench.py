@@ -66,7 +66,7 @@ def solve_one(task: Task, search: dict, task_s: float) -> dict:
     from dsl.solver import DSLSolver
 
     t0 = time.monotonic()
-    cands = DSLSolver(search=search).solve(task, Budget(task_s))
+    cands = DSLSolver(search=search).solve(task, Budget(task_s)).candidates
     dt = time.monotonic() - t0
     correct = []
     for i, expected in enumerate(task.test_outputs or []):

@@ -223,19 +223,10 @@ class Budget:
 class SolveResult:
     """What a solver returns for one task: one ranked candidate list per test input (best first)
     and task-level notes (`detail`: routing, training statistics, why nothing was found, ...;
-    JSON-able values). It reads as its candidate lists: `result[i]`, `len(result)`, iteration."""
+    JSON-able values)."""
 
     candidates: list[list[Candidate]]
     detail: dict = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.candidates)
-
-    def __iter__(self):
-        return iter(self.candidates)
-
-    def __getitem__(self, i: int) -> list[Candidate]:
-        return self.candidates[i]
 
 
 class Solver(Protocol):

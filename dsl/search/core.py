@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+import conf
 from dsl.program import INPUT, Program, Ref, Step
 from dsl.registry import Primitive, primitives
 from dsl.search import infer
@@ -32,7 +33,7 @@ from dsl.types import Budget, Grid, Task
 
 # The search's defaults, documented key by key in the YAML that Hydra runs compose as the
 # `search` group (one source for library calls and runs alike; the wheel ships conf/ beside dsl/).
-SEARCH_YAML = Path(__file__).resolve().parents[2] / "conf" / "search" / "default.yaml"
+SEARCH_YAML = Path(conf.__file__).resolve().parent / "search" / "default.yaml"  # as shipped
 DEFAULTS: dict[str, Any] = yaml.safe_load(SEARCH_YAML.read_text())
 
 

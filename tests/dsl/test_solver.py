@@ -18,8 +18,8 @@ def test_solver_returns_verified_candidates():
     solver = DSLSolver(search={"max_depth": 2, "max_evals": 20000})
     assert solver.name == "dsl"
     out = solver.solve(task, Budget(20))
-    assert len(out) == 2
-    for cands, expected in zip(out, task.test_outputs):
+    assert len(out.candidates) == 2
+    for cands, expected in zip(out.candidates, task.test_outputs):
         assert cands and np.array_equal(cands[0].grid, expected)
         c = cands[0]
         assert c.source == "dsl" and c.detail["fits_all_demos"] is True
@@ -34,5 +34,5 @@ def test_solver_returns_verified_candidates():
 
 
 def test_solver_empty_on_tiny_budget():
-    out = DSLSolver(search={}).solve(_task(), Budget(0.0))
+    out = DSLSolver(search={}).solve(_task(), Budget(0.0)).candidates
     assert len(out) == 2 and all(isinstance(c, list) for c in out)

@@ -106,5 +106,5 @@ def test_solver_protocol_defaults_and_result():
     s = Echo()
     assert s.warmup() is None and s.declines(task) is None and s.fingerprint() == {}
     out = s.solve(task, Budget(1))
-    assert len(out) == 2 and out[1][0].source == "echo" and out.detail == {"n": 1}
-    assert [len(r) for r in out] == [1, 1]
+    assert len(out.candidates) == 2 and out.candidates[1][0].source == "echo"
+    assert out.detail == {"n": 1} and [len(r) for r in out.candidates] == [1, 1]
