@@ -43,7 +43,6 @@ class Pieces:
     """Collects candidate pieces while the graph grows; `covers()` composes them."""
 
     def __init__(self, outs: list[Grid], pool: int):
-        self.n_demo = len(outs)
         self.need = np.concatenate([words(o != 0) for o in outs])  # cells the outputs paint
         self.valid = np.concatenate([words(np.ones(o.size, dtype=bool)) for o in outs])
         # The cells a pick is counted by, one greedy run each: where the outputs paint (blank
@@ -98,13 +97,13 @@ class Pieces:
                     c = self._cover(bad[use], blank[use], care, max_pieces)
                     if c is None:
                         continue
-                    picks = [(rows[use[i]][2], MODES[m]) for i, m in c]
+                    picks = [(rows[use[i]], MODES[m]) for i, m in c]
                     while picks and picks[-1][1] == "blank":
                         picks.pop()  # blank cells at the bottom: the background anyway
                     if len(picks) < 2:
                         continue  # one piece alone is an exact fit (reported as such)
-                    cost = sum(rows[use[i]][0] for i, _ in c)
-                    out.setdefault(tuple(picks), Cover(picks, cost))
+                    key = tuple((row[2], m) for row, m in picks)
+                    out.setdefault(key, Cover(list(key), sum(row[0] for row, _ in picks)))
         return sorted(out.values(), key=lambda c: c.cost)
 
     def _cover(self, bad, blank, care, max_pieces) -> list[tuple[int, int]] | None:
