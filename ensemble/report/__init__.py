@@ -1,7 +1,8 @@
 """Self-contained HTML run reports: `arc-report RUN_DIR` (`page.write_report`) and `arc-report
 --compare RUN_A RUN_B` (`compare.write_compare`), split by job: `load` (read a run dir), `views`
-(what each task shows, the run's figures), `png` (grids as images), `html` (the pieces), `page`
-and `compare` (the two pages).
+(what each task shows, the run's figures), `png` (grids as images), `html` (the Jinja2 environment
+and what the templates show), `page` and `compare` (the two pages, ensemble/templates/report.html
+and compare.html, built from macros.html inside page.html; autoescaped).
 
 A report is one file with no network access: inline CSS and JS (ensemble/templates/), an inline SVG
 histogram, and every grid as a tiny palette PNG (1 pixel per cell, scaled by the browser without

@@ -3,61 +3,25 @@ with both runs' attempts side by side (built from the report's pieces)."""
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
-from ensemble.report.html import (
-    attempts_html,
-    card_attrs,
-    error_html,
-    filters_html,
-    fmt_s,
-    grid_html,
-    pct,
-    test_input,
-    write_page,
-)
+from ensemble.report.html import write_page
 from ensemble.report.load import Run, load_run
-from ensemble.report.views import TaskView, run_stats, status_of, task_view
+from ensemble.report.views import run_stats, task_view
 from ensemble.run.records import read_results
 from ensemble.run.summary import summarize
 
 
-def _cmp_card(tid: str, va: TaskView, vb: TaskView, side: str) -> str:
-    """One task that one run scores higher on: both runs' attempts for each test input."""
-    win = va if side == "a" else vb
-    attrs = card_attrs(tid, win, f' data-cmp="{side}"')
-    parts = [
-        f"<section {attrs}><header><h2>{escape(tid)}</h2>"
-        f'<span class="badge ok">{side.upper()} scores higher</span>'
-    ]
-    for name, r in (("A", va), ("B", vb)):
-        parts.append(
-            f'<span class="meta">{name}: {pct(r.score)} · {escape(status_of(r.rec))} · '
-            f"{fmt_s(float(r.rec.get('time_s') or 0.0))}</span>"
-        )
-    parts.append("</header>")
-    parts += [error_html(r.rec, f"{name}: ") for name, r in (("A", va), ("B", vb))]
-    n = max(len(va.correct), len(vb.correct))
-    for i in range(n):
-        test_in = test_input(va, i) if va.task is not None else test_input(vb, i)
-        truths = [r.truths[i] for r in (va, vb) if i < len(r.truths) and r.truths[i] is not None]
-        figs = []
-        if test_in is not None:
-            figs.append(
-                f"<figure><figcaption>test input {i + 1}</figcaption>{grid_html(test_in)}</figure>"
-            )
-        if truths:
-            figs.append(
-                '<figure class="truth"><figcaption>expected</figcaption>'
-                f"{grid_html(truths[0])}</figure>"
-            )
-        for name, r in (("A", va), ("B", vb)):
-            if i < len(r.correct):
-                figs.append('<span class="sep"></span>' + attempts_html(r, i, f"{name} ")[0])
-        parts.append(f'<h3>test {i + 1} of {n}</h3><div class="row">{"".join(figs)}</div>')
-    parts.append("</section>")
-    return "".join(parts)
+def _href(run: Run, out: Path) -> str | None:
+    """Where run's own report lies, relative to the page `out` where it can be; None if it has
+    none."""
+    report = run.path / "report.html"
+    if not report.is_file():
+        return None
+    try:
+        return report.resolve().relative_to(out.parent.resolve()).as_posix()
+    except ValueError:
+        return report.resolve().as_uri()
 
 
 def write_compare(
@@ -71,7 +35,6 @@ def write_compare(
     out = Path(out) if out is not None else ra.path / f"compare_{rb.path.name}.html"
     va = {t: task_view(r, ra.tasks.get(t) or rb.tasks.get(t)) for t, r in ra.results.items()}
     vb = {t: task_view(r, rb.tasks.get(t) or ra.tasks.get(t)) for t, r in rb.results.items()}
-    sa, sb = run_stats(va), run_stats(vb)
     groups: dict[str, list[str]] = {k: [] for k in ("a", "b", "both", "neither", "unknown")}
     for tid in sorted(set(va) & set(vb)):
         x, y = va[tid].score, vb[tid].score
@@ -83,80 +46,45 @@ def write_compare(
             groups["b"].append(tid)
         else:
             groups["both" if x > 0 else "neither"].append(tid)
-    only_a, only_b = sorted(set(va) - set(vb)), sorted(set(vb) - set(va))
-
-    def row(label: str, fa: str, fb: str) -> str:
-        return f'<tr><th>{escape(label)}</th><td class="n">{fa}</td><td class="n">{fb}</td></tr>'
-
-    pair = pair or paired(ra.path, rb.path)  # the fair comparison while one run is still going
-    pair_table = (
-        f"<h3>{escape(paired_title(pair))}</h3>"
-        '<table class="t"><thead><tr><th></th><th class="n">A</th><th class="n">B</th></tr></thead>'
-        f"<tbody>{''.join(row(k, escape(a), escape(b)) for k, a, b in paired_rows(pair))}</tbody>"
-        "</table>"
-    )
-
-    table = (
-        '<table class="t"><thead><tr><th></th><th class="n">A</th><th class="n">B</th></tr></thead>'
-        "<tbody>"
-        + row("score", pct(sa["score"]), pct(sb["score"]))
-        + row("score per output", pct(sa["score_per_output"]), pct(sb["score_per_output"]))
-        + row("oracle", pct(sa["oracle"]), pct(sb["oracle"]))
-        + row("tasks", str(sa["n_tasks"]), str(sb["n_tasks"]))
-        + row(
-            "statuses",
-            escape(", ".join(f"{k}: {n}" for k, n in sa["status_counts"].items())),
-            escape(", ".join(f"{k}: {n}" for k, n in sb["status_counts"].items())),
+    groups["only_a"], groups["only_b"] = sorted(set(va) - set(vb)), sorted(set(vb) - set(va))
+    href_a, href_b = _href(ra, out), _href(rb, out)
+    lists = [
+        (label, [(href_b if k in ("b", "only_b") else href_a, t) for t in groups[k]])
+        for k, label in (
+            ("a", "A scores higher"),
+            ("b", "B scores higher"),
+            ("both", "same score, solved (at least partly)"),
+            ("neither", "neither solves"),
+            ("unknown", "no solutions known"),
+            ("only_a", "only in run A"),
+            ("only_b", "only in run B"),
         )
-        + row("median time", fmt_s(sa["time"]["median"]), fmt_s(sb["time"]["median"]))
-        + row("total time", fmt_s(sa["time"]["total"]), fmt_s(sb["time"]["total"]))
-        + "</tbody></table>"
-    )
-
-    def link(run: Run, tid: str) -> str:
-        report = run.path / "report.html"
-        if report.is_file():
-            try:
-                href = report.resolve().relative_to(out.parent.resolve()).as_posix()
-            except ValueError:
-                href = report.resolve().as_uri()
-            return f'<a href="{escape(href)}#t-{escape(tid)}">{escape(tid)}</a>'
-        return f"<a>{escape(tid)}</a>"
-
-    lists = "".join(
-        f"<h3>{escape(label)} ({len(ids)})</h3><div class='chips'>"
-        + "".join(link(rb if k in ("b", "only_b") else ra, t) for t in ids)
-        + "</div>"
-        for k, label, ids in (
-            ("a", "A scores higher", groups["a"]),
-            ("b", "B scores higher", groups["b"]),
-            ("both", "same score, solved (at least partly)", groups["both"]),
-            ("neither", "neither solves", groups["neither"]),
-            ("unknown", "no solutions known", groups["unknown"]),
-            ("only_a", "only in run A", only_a),
-            ("only_b", "only in run B", only_b),
-        )
-        if ids
-    )
-    side = {t: "a" for t in groups["a"]} | {t: "b" for t in groups["b"]}
-    shown = {t: (va[t] if s == "a" else vb[t]) for t, s in side.items()}
-    cards = "".join(_cmp_card(t, va[t], vb[t], side[t]) for t in sorted(side))
-    if not cards:
-        cards = '<p class="missing">no task is scored higher by one run than by the other</p>'
-    buttons = [
-        ("all", f"all shown ({len(side)})"),
-        ("a", f"A higher ({len(groups['a'])})"),
-        ("b", f"B higher ({len(groups['b'])})"),
+        if groups[k]
     ]
-    title = f"ARC run comparison · {ra.path.name} vs {rb.path.name}"
-    meta = f"A = {escape(str(ra.path.resolve()))}<br>B = {escape(str(rb.path.resolve()))}"
-    notes = [f"A: {n}" for n in ra.notes] + [f"B: {n}" for n in rb.notes]
-    body = (
-        f'<section id="summary"><div class="panel"><h3>summary</h3>{table}{pair_table}</div>'
-        f'<div class="panel" style="flex:1;min-width:400px"><h3>tasks</h3>{lists}</div></section>'
-        f'{filters_html(shown, buttons)}<main id="cards">{cards}</main>'
+    side = {t: "a" for t in groups["a"]} | {t: "b" for t in groups["b"]}
+    pair = pair or paired(ra.path, rb.path)  # the fair comparison while one run is still going
+    return write_page(
+        out,
+        "compare.html",
+        title=f"ARC run comparison · {ra.path.name} vs {rb.path.name}",
+        path_a=str(ra.path.resolve()),
+        path_b=str(rb.path.resolve()),
+        notes=[f"A: {n}" for n in ra.notes] + [f"B: {n}" for n in rb.notes],
+        sa=run_stats(va),
+        sb=run_stats(vb),
+        pair_title=paired_title(pair),
+        pair_rows=paired_rows(pair),
+        lists=lists,
+        va=va,
+        vb=vb,
+        sides=sorted(side.items()),
+        shown={t: (va[t] if s == "a" else vb[t]) for t, s in side.items()},
+        buttons=[
+            ("all", f"all shown ({len(side)})"),
+            ("a", f"A higher ({len(groups['a'])})"),
+            ("b", f"B higher ({len(groups['b'])})"),
+        ],
     )
-    return write_page(out, title, meta, notes, body)
 
 
 def paired(run_a: Path, run_b: Path) -> dict:

@@ -431,6 +431,29 @@ def test_malformed_records_do_not_stop_the_report(tmp_path):
     assert "no .hydra/config.yaml" in page and "1 unreadable line(s)" in page
 
 
+def test_markup_in_ids_programs_and_errors_is_escaped(tmp_path, eval_tasks):
+    """Task ids, programs, sources, errors and solver notes are text, never markup."""
+    evil = "<script>alert(1)</script>"
+    records = _small_records(eval_tasks)
+    records[0]["task_id"] = f"t{evil}&\"'"
+    for c in records[0]["candidates"][0]:
+        c["detail"]["program"] = f"O = {evil}"
+        c["source"] = f"src{evil}"
+    records[0]["attempt_sources"] = [[f"src{evil}", f"src{evil}"]]
+    records[0]["error"] = f"boom {evil}"
+    records[0]["solver_detail"] = {"note": evil}
+    run = _write_run(tmp_path / "run", records)
+    page = write_report(run, tasks=list(eval_tasks.values())).read_text()
+    cmp_page = write_compare(run, _write_run(tmp_path / "b", records[1:])).read_text()
+    for text in (page, cmp_page):
+        assert "<script>alert" not in text
+        assert text.count("<script>") == 1  # the page's own inline script, nothing else
+    assert 'data-id="t&lt;script&gt;alert(1)&lt;/script&gt;&amp;&#34;&#39;"' in page
+    assert "O = &lt;script&gt;alert(1)&lt;/script&gt;" in page  # the program
+    assert "boom &lt;script&gt;" in page and "src&lt;script&gt;" in page
+    assert "t&lt;script&gt;alert(1)&lt;/script&gt;" in cmp_page  # listed as only in run A
+
+
 def test_solver_notes_and_memory_shown(tmp_path, eval_tasks):
     records = _small_records(eval_tasks)
     records[0]["solver_detail"] = {"ttt": "skipped: confident <program>"}
