@@ -86,6 +86,11 @@ def _hits(record: dict, order, *args) -> list[bool]:
     ]
 
 
+def oracle_hits(record: dict) -> list[bool]:
+    """Per test input: is the truth anywhere among its candidates (the oracle)?"""
+    return [any(c.get("correct") for c in ranked) for ranked in record["candidates"]]
+
+
 def ablation(records: list[dict]) -> dict:
     """Scores (mean per-task fraction, 2 attempts) of: each solver alone (its own candidates,
     ranked as it ranked them), the run's actual attempts, every combination strategy replayed on
@@ -104,7 +109,7 @@ def ablation(records: list[dict]) -> dict:
         per[s] = []
     for r in records:
         per["combined"].append(r["correct"])
-        per["oracle"].append([any(c.get("correct") for c in ranked) for ranked in r["candidates"]])
+        per["oracle"].append(oracle_hits(r))
         for s in sources:
             per[f"{s} alone"].append(_hits(r, own_ranked, s))
         names = _solvers(r)

@@ -10,6 +10,11 @@ from typing import Any
 import numpy as np
 
 from dsl.types import Task, grid_problem
+from ensemble.ablation import oracle_hits
+from ensemble.report.load import num
+from ensemble.run.status import STATUSES
+from ensemble.run.summary import summarize
+from ensemble.scoring import aggregate
 
 
 def as_grid(value: Any) -> np.ndarray | None:
@@ -112,54 +117,91 @@ def status_of(rec: dict) -> str:
     return str(rec.get("status") or "unknown")
 
 
+def run_record(v: TaskView) -> dict:
+    """The task as the runner records it (the shape `summarize` reads), from what the report
+    knows: its record, cleaned, and the true outputs where they were reloaded. Candidates are
+    flagged right or wrong against the truth (else by the runner's flags); a task is scored when
+    its view has a score."""
+    rec = v.rec
+    n = len(v.correct)
+    cands, atts, srcs = [], [], []
+    for i in range(n):
+        ranked = []
+        for c in candidates_of(rec.get("candidates"), i):
+            if as_grid(c.get("grid")) is None:
+                continue
+            truth = v.truths[i]
+            right = matches(c["grid"], truth) if truth is not None else c.get("correct") is True
+            detail = c.get("detail") if isinstance(c.get("detail"), dict) else {}
+            ranked.append({**c, "source": str(c.get("source", "")), "detail": detail,
+                           "correct": right})  # fmt: skip
+        cands.append(ranked)
+        a_i = _at(rec.get("attempts"), i)
+        pairs = [(a, str(s)) for a, s in zip(a_i, _at(rec.get("attempt_sources"), i))]
+        atts.append([a for a, _ in pairs if as_grid(a) is not None])
+        srcs.append([s for a, s in pairs if as_grid(a) is not None])
+    cells = rec.get("cell_accuracy")
+    return {
+        **rec,
+        "status": status_of(rec),
+        "time_s": float(rec.get("time_s") or 0.0),
+        "peak_rss_mb": num(rec.get("peak_rss_mb")),
+        "cell_accuracy": [float(x) for x in cells if num(x) is not None]
+        if isinstance(cells, list)
+        else None,
+        "solver_detail": rec["solver_detail"] if isinstance(rec.get("solver_detail"), dict) else {},
+        "code": str(rec.get("code", "unrecorded")),
+        "candidates": cands,
+        "attempts": atts,
+        "attempt_sources": srcs,
+        "correct": [bool(c) for c in v.correct] if v.score is not None else None,
+    }
+
+
+def _at(lists: Any, i: int) -> list:
+    return (
+        lists[i]
+        if isinstance(lists, list) and i < len(lists) and isinstance(lists[i], list)
+        else []
+    )
+
+
 def run_stats(views: dict[str, TaskView]) -> dict:
-    """Score, outputs, statuses, times, and per-source figures, computed from results.jsonl."""
-    times = sorted(float(v.rec.get("time_s") or 0.0) for v in views.values())
-    scores = [v.score for v in views.values()]
-    known = [s for s in scores if s is not None]
-    outs = [c for v in views.values() for c in v.correct]
-    known_outs = [c for c in outs if c is not None]
-    orc = [o for v in views.values() for o in v.oracle if o is not None]
+    """The run's figures, as the runner's `summarize` (summary.json) and the ablation's oracle
+    compute them over the tasks in results.jsonl, and what only the page shows: outputs in all,
+    statuses outside the runner's, attempts, tasks with candidates and tasks solved per source."""
+    records = [run_record(v) for v in views.values()]
+    summary = summarize(records, {})
+    scored = [r for r in records if r["correct"] is not None]
+    oracle = aggregate(oracle_hits(r) for r in scored)
+    n_scored = summary["n_tasks_scored"]
+    score = summary["score"] if n_scored else None
+    statuses = Counter({k: n for k, n in summary["status_counts"].items() if n})
+    statuses.update(r["status"] for r in records if r["status"] not in STATUSES)
     per_source: dict[str, Counter] = {}
-    for v in views.values():
-        srcs = v.rec.get("attempt_sources") or []
-        for i, s_i in enumerate(srcs):
-            for k, s in enumerate(s_i if isinstance(s_i, list) else []):
-                c = per_source.setdefault(str(s), Counter())
-                c["attempts"] += 1
-                if i < len(v.marks) and k < len(v.marks[i]) and v.marks[i][k]:
-                    c["right"] += 1
-        n_cands = len(v.rec.get("candidates") or [])
-        for s in {
-            str(c.get("source", ""))
-            for i in range(n_cands)
-            for c in candidates_of(v.rec["candidates"], i)
-        }:
+    for v, r in zip(views.values(), records):
+        for s_i in r["attempt_sources"]:
+            for s in s_i:
+                per_source.setdefault(s, Counter())["attempts"] += 1
+        for s in {c["source"] for ranked in r["candidates"] for c in ranked}:
             per_source.setdefault(s, Counter())["tasks"] += 1
-        for s, per in v.oracle_by.items():
-            per_source.setdefault(s, Counter())["oracle"] += sum(per)
         for s in v.solved_by:
             per_source.setdefault(s, Counter())["solved_tasks"] += 1
-
+    for s, c in summary["by_source"].items():
+        per = per_source.setdefault(s, Counter())
+        per["right"], per["oracle"] = c["attempts_correct"], c["oracle_correct"]
     return {
         "n_tasks": len(views),
-        "score": sum(known) / len(known) if known else None,
-        "score_sum": sum(known),
-        "n_scored": len(known),
-        "n_outputs": len(outs),
-        "outputs_right": sum(bool(c) for c in known_outs),
-        "score_per_output": sum(bool(c) for c in known_outs) / len(known_outs)
-        if known_outs
-        else None,
-        "oracle": sum(orc) / len(orc) if orc else None,
-        "oracle_n": (sum(orc), len(orc)),
-        "status_counts": dict(Counter(status_of(v.rec) for v in views.values()).most_common()),
-        "time": {
-            "median": float(np.median(times)) if times else 0.0,  # as summary.json has them
-            "p90": float(np.percentile(times, 90)) if times else 0.0,
-            "max": times[-1] if times else 0.0,
-            "total": sum(times),
-        },
+        "score": score,
+        "score_sum": score * n_scored if score is not None else 0.0,
+        "n_scored": n_scored,
+        "n_outputs": sum(len(v.correct) for v in views.values()),
+        "outputs_right": summary.get("n_solved_outputs", 0),
+        "score_per_output": summary["score_per_output"] if n_scored else None,
+        "oracle": oracle["score_per_output"] if oracle["n_outputs"] else None,
+        "oracle_n": (oracle["n_solved_outputs"], oracle["n_outputs"]),
+        "status_counts": dict(statuses.most_common()),
+        "time": summary["time_s"],  # median, p90, max, total (as summary.json has them)
         "per_source": per_source,
-        "truth_known": bool(orc),
+        "truth_known": bool(oracle["n_outputs"]),
     }

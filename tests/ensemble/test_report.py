@@ -464,6 +464,43 @@ def test_solver_notes_and_memory_shown(tmp_path, eval_tasks):
     assert "321 MB" in page
 
 
+def test_page_figures_are_the_runners_summary(tmp_path):
+    """The page's score, outputs, statuses and times are summary.json's (the runner's own
+    `summarize`), its oracle the ablation's."""
+    from ensemble.report.load import load_run
+    from ensemble.report.views import run_stats, task_view
+    from ensemble.run.loop import run
+
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    flip = {"train": [{"input": [[1, 2], [5, 6]], "output": [[2, 1], [6, 5]]}] * 2,
+            "test": [{"input": [[3, 4], [7, 8]], "output": [[4, 3], [8, 7]]}]}  # fmt: skip
+    (tasks / "a.json").write_text(json.dumps(flip))
+    (tasks / "b.json").write_text(json.dumps({**flip, "test": flip["test"] * 2}))
+    same = {"input": [[1, 2], [5, 6]], "output": [[1, 2], [5, 6]]}  # no one symmetry fits both
+    (tasks / "c.json").write_text(json.dumps({**flip, "train": [flip["train"][0], same]}))
+    cfg = {
+        "data": {"name": "path", "path": str(tasks)},
+        "solver": {"_target_": "ensemble.baselines.SymmetrySolver"},
+        "budget": {"task_s": 5.0, "grace_s": 1.0, "memory_mb": None},
+        "parallel": {"backend": "sequential", "n_jobs": 1, "threads_per_worker": 1},
+    }
+    run(cfg, tmp_path / "run", progress=False)
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    r = load_run(tmp_path / "run", reload_tasks=False)
+    stats = run_stats({t: task_view(rec, None) for t, rec in sorted(r.results.items())})
+    assert stats["score"] == summary["score"] and stats["n_scored"] == summary["n_tasks_scored"]
+    assert stats["outputs_right"] == summary["n_solved_outputs"]
+    assert stats["score_per_output"] == summary["score_per_output"]
+    assert stats["time"] == summary["time_s"]
+    assert stats["status_counts"] == {k: n for k, n in summary["status_counts"].items() if n}
+    assert summary["score"] == pytest.approx(2 / 3) and stats["oracle_n"] == (3, 4)  # per output
+    assert summary["ablation"]["oracle"] == pytest.approx(2 / 3, abs=1e-4)  # per task
+    for src, c in summary["by_source"].items():
+        assert stats["per_source"][src]["right"] == c["attempts_correct"]
+        assert stats["per_source"][src]["oracle"] == c["oracle_correct"]
+
+
 def test_compact_lines_keep_what_a_benchmark_commits(tmp_path):
     from ensemble.run.loop import run
 
