@@ -57,21 +57,10 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(fmt_s=fmt_s, pct=pct, short=short)
-    env.globals.update(
-        asset=_asset,
-        grid_image=grid_image,
-        attempt_figures=attempt_figures,
-        extra_figures=extra_figures,
-        detail_facts=detail_facts,
-        status_of=status_of,
-        status_class=status_class,
-        num=num,
-        test_input=test_input,
-        solver_notes=solver_notes,
-        union_of=union_of,
-        first_truth=first_truth,
-        max_extra=MAX_EXTRA_CANDIDATES,
-    )
+    helpers = (grid_image, attempt_figures, extra_figures, detail_facts, status_of, status_class,
+               num, test_input, solver_notes, union_of, first_truth)  # fmt: skip
+    env.globals.update({f.__name__: f for f in helpers})
+    env.globals.update(asset=_asset, max_extra=MAX_EXTRA_CANDIDATES)
     return env
 
 

@@ -464,21 +464,20 @@ def test_solver_notes_and_memory_shown(tmp_path, eval_tasks):
     assert "321 MB" in page
 
 
-def test_page_figures_are_the_runners_summary(tmp_path):
-    """The page's score, outputs, statuses and times are summary.json's (the runner's own
-    `summarize`), its oracle the ablation's."""
-    from ensemble.report.load import load_run
-    from ensemble.report.views import run_stats, task_view
+FLIP = {"train": [{"input": [[1, 2], [5, 6]], "output": [[2, 1], [6, 5]]}] * 2,
+        "test": [{"input": [[3, 4], [7, 8]], "output": [[4, 3], [8, 7]]}]}  # fmt: skip
+
+
+def _symmetry_run(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A real run (the symmetry baseline) over task a (a left-right flip) and `files` (name ->
+    text) in a task dir; returns the run dir."""
     from ensemble.run.loop import run
 
     tasks = tmp_path / "tasks"
     tasks.mkdir()
-    flip = {"train": [{"input": [[1, 2], [5, 6]], "output": [[2, 1], [6, 5]]}] * 2,
-            "test": [{"input": [[3, 4], [7, 8]], "output": [[4, 3], [8, 7]]}]}  # fmt: skip
-    (tasks / "a.json").write_text(json.dumps(flip))
-    (tasks / "b.json").write_text(json.dumps({**flip, "test": flip["test"] * 2}))
-    same = {"input": [[1, 2], [5, 6]], "output": [[1, 2], [5, 6]]}  # no one symmetry fits both
-    (tasks / "c.json").write_text(json.dumps({**flip, "train": [flip["train"][0], same]}))
+    (tasks / "a.json").write_text(json.dumps(FLIP))
+    for name, text in files.items():
+        (tasks / name).write_text(text)
     cfg = {
         "data": {"name": "path", "path": str(tasks)},
         "solver": {"_target_": "ensemble.baselines.SymmetrySolver"},
@@ -486,8 +485,25 @@ def test_page_figures_are_the_runners_summary(tmp_path):
         "parallel": {"backend": "sequential", "n_jobs": 1, "threads_per_worker": 1},
     }
     run(cfg, tmp_path / "run", progress=False)
-    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
-    r = load_run(tmp_path / "run", reload_tasks=False)
+    return tmp_path / "run"
+
+
+def test_page_figures_are_the_runners_summary(tmp_path):
+    """The page's score, outputs, statuses and times are summary.json's (the runner's own
+    `summarize`), its oracle the ablation's."""
+    from ensemble.report.load import load_run
+    from ensemble.report.views import run_stats, task_view
+
+    same = {"input": [[1, 2], [5, 6]], "output": [[1, 2], [5, 6]]}  # no one symmetry fits both
+    run_dir = _symmetry_run(
+        tmp_path,
+        {
+            "b.json": json.dumps({**FLIP, "test": FLIP["test"] * 2}),
+            "c.json": json.dumps({**FLIP, "train": [FLIP["train"][0], same]}),
+        },
+    )
+    summary = json.loads((run_dir / "summary.json").read_text())
+    r = load_run(run_dir, reload_tasks=False)
     stats = run_stats({t: task_view(rec, None) for t, rec in sorted(r.results.items())})
     assert stats["score"] == summary["score"] and stats["n_scored"] == summary["n_tasks_scored"]
     assert stats["outputs_right"] == summary["n_solved_outputs"]
@@ -502,21 +518,7 @@ def test_page_figures_are_the_runners_summary(tmp_path):
 
 
 def test_compact_lines_keep_what_a_benchmark_commits(tmp_path):
-    from ensemble.run.loop import run
-
-    tasks = tmp_path / "tasks"
-    tasks.mkdir()
-    flip = {"train": [{"input": [[1, 2], [5, 6]], "output": [[2, 1], [6, 5]]}] * 2,
-            "test": [{"input": [[3, 4], [7, 8]], "output": [[4, 3], [8, 7]]}]}  # fmt: skip
-    (tasks / "a.json").write_text(json.dumps(flip))
-    (tasks / "b.json").write_text("{not json")
-    cfg = {
-        "data": {"name": "path", "path": str(tasks)},
-        "solver": {"_target_": "ensemble.baselines.SymmetrySolver"},
-        "budget": {"task_s": 5.0, "grace_s": 1.0, "memory_mb": None},
-        "parallel": {"backend": "sequential", "n_jobs": 1, "threads_per_worker": 1},
-    }
-    run(cfg, tmp_path / "run", progress=False)
+    _symmetry_run(tmp_path, {"b.json": "{not json"})
     assert main(["--compact", str(tmp_path / "run")]) == 0
     lines = (tmp_path / "run" / "tasks.jsonl").read_text().splitlines()
     a, b = (json.loads(line) for line in lines)
