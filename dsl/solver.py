@@ -35,7 +35,7 @@ class DSLSolver(Solver):
         """Fitting programs' outputs (by support, then cost), then near-misses'; `extra` is
         ignored (the search scores programs, not grids)."""
         share = float(self.cfg["budget_share"])  # the rest: ranking, the runner's overhead
-        limit = self.cfg.get("task_s")
+        limit = self.cfg["task_s"]
         seconds = budget.remaining() * share
         if limit:
             seconds = min(seconds, float(limit))
