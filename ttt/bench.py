@@ -17,7 +17,7 @@ import time
 import numpy as np
 import torch
 
-from ttt.infer import greedy_batch
+from ttt.decode import greedy_batch
 from ttt.model import (
     ModelConfig,
     build_default_tokenizer,

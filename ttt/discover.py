@@ -24,8 +24,9 @@ import torch
 from dsl.types import Task
 from ttt.augment import random_augmentation
 from ttt.data import Example, leave_one_out
+from ttt.decode import GridGuard, greedy_batch
 from ttt.format import IGNORE_INDEX, TextFormat, parse_output
-from ttt.infer import GridGuard, fit_prompt, greedy_batch, hinted_length
+from ttt.infer import fit_prompt, hinted_length
 from ttt.model import end_token_ids, strict_config
 from ttt.positions import GridPositions
 from ttt.train import collate

@@ -52,8 +52,8 @@ def pretrain_throughput(
 
     from ttt.format import DEFAULT_FORMAT
     from ttt.model import build_default_tokenizer, default_llama_config
+    from ttt.pack import Stream, row_batch
     from ttt.positions import positions_for
-    from ttt.pretrain import Stream, row_batch
     from ttt.pretrain_data import build_mix
 
     c = _pretrain_cfg(list(overrides))

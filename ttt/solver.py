@@ -15,6 +15,7 @@ from tqdm import tqdm
 from dsl.types import Budget, Candidate, Grid, Solver, SolveResult, Task, grid_key
 from ttt.augment import inference_views
 from ttt.data import DataConfig, build_examples
+from ttt.decode import measure_rates
 from ttt.discover import DiscoverConfig, discover
 from ttt.format import serialized_length
 from ttt.infer import (
@@ -22,12 +23,11 @@ from ttt.infer import (
     answer_budget,
     fit_prompt,
     hinted_length,
-    measure_rates,
-    poe_score,
     predict,
     predicted_shape,
 )
 from ttt.model import ModelConfig, load_model, plain, weights_digest
+from ttt.poe import poe_score
 from ttt.positions import positions_for
 from ttt.train import TrainConfig, attach_adapter, detach_adapter, train_adapter
 from ttt.vote import to_candidates, vote

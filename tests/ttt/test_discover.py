@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from ttt.data import Example
+from ttt.decode import greedy_batch
 from ttt.discover import answer_logprobs, cell_reward, entropic_weights, policy_loss
 from ttt.format import IGNORE_INDEX
-from ttt.infer import greedy_batch
 from ttt.train import TrainConfig, attach_adapter, collate, detach_adapter
 
 

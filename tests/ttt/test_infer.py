@@ -7,19 +7,10 @@ import pytest
 import torch
 
 from ttt.augment import Augmentation
+from ttt.decode import GridGuard, dfs_sample, greedy, greedy_batch
 from ttt.format import answer_text, encode_example, tokenize
-from ttt.infer import (
-    GridGuard,
-    InferConfig,
-    Prediction,
-    dfs_sample,
-    fit_prompt,
-    greedy,
-    greedy_batch,
-    poe_score,
-    predict,
-    predicted_shape,
-)
+from ttt.infer import InferConfig, Prediction, fit_prompt, predict, predicted_shape
+from ttt.poe import poe_score
 from ttt.vote import to_candidates, vote
 
 
@@ -142,8 +133,6 @@ def test_predict_with_dfs_sampler(tiny_model, flip_task):
 
 
 def test_grid_guard(tok):
-    from ttt.infer import GridGuard
-
     stop = [tok.convert_tokens_to_ids("E")]
     guard = GridGuard.for_tokenizer(tok, stop)
 

@@ -8,9 +8,10 @@ import pytest
 import torch
 
 from dsl.types import Pair
+from ttt.decode import GridGuard, dfs_sample, greedy_batch
 from ttt.format import DEFAULT_FORMAT, encode_example, tokenize
-from ttt.infer import GridGuard, dfs_sample, greedy_batch, poe_score
 from ttt.model import end_token_ids
+from ttt.poe import poe_score
 from ttt.positions import BLOCK, ROW, GridPositions, positions_for
 from ttt.train import collate
 

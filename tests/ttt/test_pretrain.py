@@ -12,7 +12,8 @@ from dsl.datasets import raw_set
 from dsl.types import Pair, Task
 from ttt.format import IGNORE_INDEX, TextFormat
 from ttt.generators import make_task
-from ttt.pretrain import Segment, main, make_sequence, row_batch
+from ttt.pack import Segment, make_sequence, row_batch
+from ttt.pretrain import main
 from ttt.pretrain_data import (
     SOURCES,
     EvalGuard,
