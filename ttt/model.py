@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,12 +133,31 @@ def pick_device(pref: str = "auto") -> torch.device:
 
 
 def pick_dtype(pref: str, device: torch.device) -> torch.dtype:
-    """'auto' is bfloat16 everywhere: on GPU as usual, and on CPU too, where bf16 base weights
-    (LoRA adapters stay float32) measured 2-3x faster than float32 for training and batched
-    decoding on this project's 2-core machines (python -m ttt.bench)."""
+    """'auto' is bfloat16 on GPU, and on a CPU that runs bfloat16 natively, where bf16 base
+    weights (LoRA adapters stay float32) measured 2-3x faster than float32 for training and
+    batched decoding (python -m ttt.bench); float32 on a CPU without it (AVX2 only: emulated
+    bf16 trained a 3.9M model about 13x slower than float32)."""
     if pref == "auto":
-        return torch.bfloat16
+        return torch.bfloat16 if device.type != "cpu" or cpu_bf16_is_fast() else torch.float32
     return {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}[pref]
+
+
+@functools.cache
+def cpu_bf16_is_fast() -> bool:
+    """Whether this CPU multiplies bfloat16 matrices at least as fast as float32 (a few ms of
+    timing, once per process): native bf16 (AVX512-BF16, AMX) versus emulation."""
+    a = torch.randn(256, 512)
+    b = torch.randn(512, 512)
+
+    def seconds(dtype: torch.dtype) -> float:
+        x, y = a.to(dtype), b.to(dtype)
+        x @ y  # warm-up
+        t0 = time.perf_counter()
+        for _ in range(5):
+            x @ y
+        return time.perf_counter() - t0
+
+    return seconds(torch.bfloat16) <= seconds(torch.float32)
 
 
 def build_default_tokenizer(fmt: TextFormat = DEFAULT_FORMAT):

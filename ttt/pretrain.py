@@ -45,6 +45,7 @@ from ttt.model import (
     build_default_tokenizer,
     default_llama_config,
     pick_device,
+    pick_dtype,
     plain,
 )
 from ttt.pack import Stream, row_batch
@@ -156,7 +157,9 @@ def main(cfg: Any) -> dict:
         float(c["schedule"]["total_tokens"]), weights_dir,
     )  # fmt: skip
 
-    autocast = bool(tc["autocast_bf16"])
+    autocast = tc["autocast_bf16"]  # auto: where bf16 is native (model.pick_dtype)
+    if autocast == "auto":
+        autocast = pick_dtype("auto", device) == torch.bfloat16
     multiple = max(1, int(tc.get("pad_to_multiple", 1)))
     pack, per_forward = bool(tc.get("pack", False)), max(1, int(tc.get("rows_per_forward", 1)))
     attn = model.config._attn_implementation

@@ -109,3 +109,14 @@ def test_config_typos_are_named(ttt_cfg, where):
 
     with pytest.raises(ValueError, match=f"unknown {where} keys"):
         TTTSolver({}, ttt_cfg)
+
+
+def test_auto_dtype_is_bf16_only_where_it_is_fast():
+    import torch
+
+    from ttt.model import cpu_bf16_is_fast, pick_dtype
+
+    cpu = torch.device("cpu")
+    expected = torch.bfloat16 if cpu_bf16_is_fast() else torch.float32
+    assert pick_dtype("auto", cpu) == expected
+    assert pick_dtype("float32", cpu) == torch.float32
