@@ -259,18 +259,21 @@ def _size_layer(g: Graph, ex: Explorer, cfg: dict) -> None:
 def _affine_sources(g: Graph, ex: Explorer, seeds: np.ndarray, n: int) -> list[int]:
     """Up to n new states: blank grids sized by the simplest affine rules (size.affine_rule) on
     the seeds' shapes, one seed per distinct shape (the cheapest state with it)."""
-    rules: dict[tuple, tuple] = {}  # seed shapes on every input -> (loss, cost, state, args)
+    seen: set[tuple] = set()  # seed shapes on every input, each fitted once
+    rules = []  # (loss, cost, state, args)
     for s in sorted(seeds.tolist(), key=lambda s: (g.cost[s], s)):
         shapes = tuple(im.shape for im in g.images(s))
-        if shapes in rules:
+        if shapes in seen:
             continue
+        seen.add(shapes)
         rule = affine_rule(list(shapes[: ex.n_demo]), ex.shapes)
         if rule is not None and rule[1] != (1, 0, 1, 0):  # (1, 0, 1, 0): already a source
-            rules[shapes] = (rule[0], float(g.cost[s]), s, rule[1])
+            rules.append((rule[0], float(g.cost[s]), s, rule[1]))
+    best = sorted(rules)[:n]
     blank = primitives()["blank_resized"]
+    fns = g.add_functions([Fn(blank.name, args, blank.fn, blank.cost) for *_, args in best])
     made = []
-    for _, _, s, args in sorted(rules.values())[:n]:
-        (f,) = g.add_functions([Fn(blank.name, args, blank.fn, blank.cost)])
+    for (_, _, s, _), f in zip(best, fns):
         for new in g.layer(0, [f], parents=np.array([s])):
             ex.visit_all(new)
             made += [int(x) for x in new]

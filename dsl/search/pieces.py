@@ -91,10 +91,11 @@ class Pieces:
                 use = np.flatnonzero(depths <= cap)
                 if len(use) < 2:
                     continue
+                bad_u, blank_u = bad[use], blank[use]  # once per cap, not per greedy run
                 for care in self.cares:
                     if expired():  # the wall clock's safety limit
                         return sorted(out.values(), key=lambda c: c.cost)
-                    c = self._cover(bad[use], blank[use], care, max_pieces)
+                    c = self._cover(bad_u, blank_u, care, max_pieces)
                     if c is None:
                         continue
                     picks = [(rows[use[i]], MODES[m]) for i, m in c]
