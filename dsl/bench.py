@@ -66,7 +66,8 @@ def solve_one(task: Task, search: dict, task_s: float) -> dict:
     from dsl.solver import DSLSolver
 
     t0 = time.monotonic()
-    cands = DSLSolver(search=search).solve(task, Budget(task_s)).candidates
+    res = DSLSolver(search=search).solve(task, Budget(task_s))
+    cands = res.candidates
     dt = time.monotonic() - t0
     correct = []
     for i, expected in enumerate(task.test_outputs or []):
@@ -100,6 +101,7 @@ def solve_one(task: Task, search: dict, task_s: float) -> dict:
         "score": sum(correct) / len(correct) if correct else 0.0,
         "solved_at_s": max(found) if found and None not in found else None,
         "has_fit": fit,
+        "stopped_by_clock": bool(res.detail.get("stopped_by_clock")),  # not by the work budget
         "program": first,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -135,7 +137,8 @@ def run_bench(args: argparse.Namespace) -> None:
         f"score={score:.4f} ({sum(r['score'] for r in rows):.1f}/{len(rows)}) "
         f"tasks_with_fit={len(fits)} of_which_correct={right}\n"
         f"time_s median={statistics.median(times):.2f} p90={np.percentile(times, 90):.2f} "
-        f"max={max(times):.2f} wall={wall:.1f}\npeak_rss_mb={rss:.0f}\n"
+        f"max={max(times):.2f} wall={wall:.1f} "
+        f"stopped_by_clock={sum(r['stopped_by_clock'] for r in rows)}\npeak_rss_mb={rss:.0f}\n"
         f"fully solved within t seconds of search: {time_to_solve(rows, args.task_s)}"
     )
     if args.out:
@@ -156,13 +159,14 @@ def time_to_solve(rows: list[dict], task_s: float) -> str:
 
 
 def calibrate(every: int, work_s: float) -> None:
-    """Measure the mean time of each graph function's calls while the graph searches the tuning
-    sets (every `every`-th task of ARC-AGI-1 training and arc2_train_unseen), and write it to
+    """Measure the mean time of each graph function's calls (scaled to a REF_CELLS image), and
+    the fixed overhead of an application, while the graph searches the tuning sets (every
+    `every`-th task of ARC-AGI-1 training and arc2_train_unseen), and write them to
     dsl/search/op_us.json: the weights of the graph's work budget."""
     from dsl.registry import warm_up
     from dsl.search.core import DEFAULTS
     from dsl.search.explore import explore
-    from dsl.search.graph import OP_US, Graph
+    from dsl.search.graph import OP_US, OVERHEAD, Graph
 
     tasks = bundled_tasks("arc1_train")[::every] + bundled_tasks("arc2_train_unseen")[::every]
     cfg = {**DEFAULTS, "max_fits": 10**9}
@@ -172,11 +176,12 @@ def calibrate(every: int, work_s: float) -> None:
     calls = 0
     try:
         for t in tasks:
-            Graph.timing = {}
+            Graph.timing = {OVERHEAD: [0.0, 0]}
             explore(t, cfg, Budget(600), work_s * 1e6)
             for op, (sec, n) in Graph.timing.items():
-                per_task.setdefault(op, []).append(sec / n)
-                calls += n
+                if n:
+                    per_task.setdefault(op, []).append(sec / n)
+                    calls += n if op != OVERHEAD else 0
     finally:
         Graph.timing = None
     # The median over tasks: one task's stall (a garbage collection, a page fault) in a rare

@@ -25,6 +25,7 @@ from dsl.program import INPUT, Program, Ref, Step
 from dsl.registry import Primitive, primitives
 from dsl.search import infer
 from dsl.search.explore import explore
+from dsl.search.graph import cell_weight
 from dsl.search.normalize import apply_map, normalising_map, wrap_program
 from dsl.search.size import predict_sizes
 from dsl.search.values import as_grid, fingerprint
@@ -345,7 +346,11 @@ def search(task: Task, budget: Budget, cfg: dict | None = None) -> SearchResult:
         graph_part *= min(1.0, used)  # what it did not use is passed on
     if c["enumerate"] and not budget.expired():
         t0 = time.monotonic()
-        evals = int(c["enumerate_evals_per_s"] * nominal * (1.0 - graph_part))
+        # its rate is at 100-cell grids: fewer evaluations on larger ones (the same weight as
+        # the graph's), so its wall time stays close to its share on any task
+        inputs = [p.input for p in work.train] + list(work.test_inputs)
+        weight = sum(cell_weight(g) for g in inputs) / len(inputs)
+        evals = int(c["enumerate_evals_per_s"] * nominal * (1.0 - graph_part) / weight)
         s = Searcher(work, {**c, "max_evals": min(int(c["max_evals"]), evals)}, budget)
         e = s.run()
         res.fits += e.fits
@@ -355,6 +360,8 @@ def search(task: Task, budget: Budget, cfg: dict | None = None) -> SearchResult:
         res.depth_done, res.timed_out = e.depth_done, res.timed_out or e.timed_out
         res.stage_s["enumerate"] = time.monotonic() - t0
         res.work["enumeration_evals"] = e.n_evals
+    # A stage the clock cut short or skipped (pieces, the enumeration) counts as a clock stop too
+    res.timed_out = res.timed_out or budget.expired()
     if table is not None:
         res = _map_back(res, task, table)
     _penalise_sizes(res, task, c["size_penalty"])

@@ -7,8 +7,10 @@ tests), reached by one chain of functions; states that agree on every input are 
 first, cheapest chain is kept). Depth 1 and 2 are enumerated in full, depth 3 as far as the work
 budget allows; the budget counts function applications, so the same config explores the same
 states on an idle or a busy machine (the wall clock is only a safety limit). An application is
-weighed by its function's calibrated time (`op_us.json`, `python -m dsl.bench --calibrate`), so
-a budget buys more applications of cheap functions than of object-heavy ones.
+weighed by its function's calibrated time (`op_us.json`, `python -m dsl.bench --calibrate`) at a
+100-cell image, scaled by its image's cells (`cell_weight`), plus a fixed overhead (calling,
+interning the result): so a budget buys more applications of cheap functions and on small grids,
+and a work second stays close to a second of the graph's wall time from task to task.
 
 The functions are the registry's grid -> grid primitives with their literal arguments bound
 (colours of the task, small ints), so every state is an ordinary program that prints and re-runs.
@@ -38,11 +40,24 @@ LITERAL_TYPES = ("Colour", "Int")
 OP_US = Path(__file__).with_name("op_us.json")
 
 
+OVERHEAD = "(overhead)"  # op_us's key for the fixed microseconds of every application
+REF_CELLS = 100  # op_us's times are at an image of this many cells
+
+
 @functools.cache
 def op_us() -> dict[str, float]:
-    """Calibrated microseconds per application of each graph function (by op; chains by their
-    ops joined with '|'), and a default for the rest: the work unit of the graph's budget."""
-    return {"": 20.0, **json.loads(OP_US.read_text())}  # shipped with the package (pyproject)
+    """Calibrated microseconds per application of each graph function at a REF_CELLS image (by
+    op; chains by their ops joined with '|'), a default for the rest, and the fixed overhead of
+    an application (OVERHEAD): the work unit of the graph's budget."""
+    return {"": 20.0, OVERHEAD: 5.0, **json.loads(OP_US.read_text())}  # shipped (pyproject)
+
+
+def cell_weight(g: Grid) -> float:
+    """How much longer a function takes on g than on a REF_CELLS image: a fixed part and a part
+    linear in the cells. Least squares on the graph's row times (60 ARC-AGI-1 training tasks,
+    2026-12-03) gave 0.82 + 0.18 * cells / 100; per task, wall / work then spread 1.43x from the
+    10th to the 90th percentile (1.58x with no weight, 1.71x with a square root)."""
+    return 0.82 + 0.18 * g.size / REF_CELLS
 
 
 def fn_us(fn: Fn) -> float:
@@ -164,6 +179,7 @@ class Images:
         self.index: dict[tuple, int] = {}
         self.h = array("h")
         self.w = array("h")
+        self.weight = array("d")  # cell_weight of each image
 
     def intern(self, g: Grid) -> int:
         key = (g.shape, g.tobytes())
@@ -174,6 +190,7 @@ class Images:
             self.grids.append(g)
             self.h.append(g.shape[0])
             self.w.append(g.shape[1])
+            self.weight.append(cell_weight(g))
         return i
 
 
@@ -181,7 +198,9 @@ class Graph:
     """The joint graph of one task (see the module docstring). State s has one image id per
     input (`ids[s]`), its parent state, the function that made it, its depth and its cost."""
 
-    timing: dict[str, list] | None = None  # op -> [seconds, calls], when calibrating (op_us)
+    # op -> [seconds at REF_CELLS, calls], and OVERHEAD -> [seconds, applications], while
+    # calibrating (op_us); None otherwise
+    timing: dict[str, list] | None = None
 
     def __init__(self, task: Task, fns: list[Fn], max_work: float, max_states: int, budget: Budget):
         self.inputs = [p.input for p in task.train] + list(task.test_inputs)
@@ -189,6 +208,7 @@ class Graph:
         self.fns = fns
         self.fn_cost = np.array([f.cost for f in fns], dtype=np.float64)
         self.fn_us = np.array([fn_us(f) for f in fns], dtype=np.float64)
+        self.overhead_us = op_us()[OVERHEAD]
         self.stores = [Images() for _ in self.inputs]
         cap = max_states + 1
         self.ids = np.zeros((cap, len(self.inputs)), dtype=np.int32)
@@ -199,7 +219,7 @@ class Graph:
         self.cost = np.zeros(cap, dtype=np.float64)
         self.n = 1  # states so far; state 0 is the root (the inputs themselves)
         self.seen = {_row_hashes(self.ids[:1])[0].item()}
-        # The work budget, in calibrated microseconds of function calls (see op_us)
+        # The work budget, in calibrated microseconds of function applications (see op_us)
         self.max_work, self.max_states, self.budget = max_work, max_states, budget
         self.n_apps = 0
         self.work = 0.0
@@ -226,20 +246,27 @@ class Graph:
         g = store.grids[img]
         row = np.empty(len(fn_ids), dtype=np.int32)
         timing = Graph.timing
+        t_row = time.perf_counter()
         for j, f in enumerate(fn_ids):
             fn = self.fns[f]
             like = None if fn.like < 0 else store.grids[self.ids[fn.like, k]]
             if timing is None:
                 out = fn(g, like)
-            else:
+            else:  # calls' times at REF_CELLS (op_us), and what the rest of the row took
                 t0 = time.perf_counter()
                 out = fn(g, like)
+                dt = time.perf_counter() - t0
                 rec = timing.setdefault(fn.op, [0.0, 0])
-                rec[0] += time.perf_counter() - t0
+                rec[0] += dt / store.weight[img]
                 rec[1] += 1
+                timing[OVERHEAD][0] -= dt
             row[j] = -1 if out is None else store.intern(out)
+        if timing is not None:
+            timing[OVERHEAD][0] += time.perf_counter() - t_row
+            timing[OVERHEAD][1] += len(fn_ids)
         self.n_apps += len(fn_ids)
-        self.work += float(self.fn_us[fn_ids].sum())
+        calls_us = float(self.fn_us[fn_ids].sum()) * store.weight[img]
+        self.work += calls_us + self.overhead_us * len(fn_ids)
         if self.budget.expired():
             self.stopped = "time"
             return None
@@ -261,7 +288,7 @@ class Graph:
         Stops (setting `stopped`) before a chunk whose applications would pass the work budget,
         so a cut is the same on any machine."""
         fn_ids = list(fn_ids)
-        row_us = float(self.fn_us[fn_ids].sum())  # the work of one image's row
+        row_us = float(self.fn_us[fn_ids].sum())  # one row's calls' work at REF_CELLS
         fn_arr = np.asarray(fn_ids, dtype=np.int32)
         # An image's children under this list of functions are computed once for the whole
         # search, whichever parents and layers reach that image.
@@ -278,7 +305,8 @@ class Graph:
                     [i for i in np.unique(self.ids[par, k]).tolist() if i not in rows[k]]
                     for k in range(len(self.inputs))
                 ]
-                need = row_us * sum(len(t) for t in todo)
+                weights = [self.stores[k].weight[i] for k, t in enumerate(todo) for i in t]
+                need = row_us * sum(weights) + self.overhead_us * len(fn_ids) * len(weights)
                 if self.work + need <= self.max_work or size == 1:
                     break
                 size //= 2
