@@ -131,9 +131,10 @@ def local_features(g: Grid, kind: str) -> np.ndarray:
         rows = np.broadcast_to(_bits(g, 1)[:, None], (h, w))
         cols = np.broadcast_to(_bits(g, 0)[None, :], (h, w))
         return np.stack([g.astype(np.int64), rows, cols], axis=-1)
-    elif kind == "par":
+    elif kind in ("par", "mod3"):  # the cell's colour and its position modulo 2 or 3
         ii, jj = np.indices((h, w))
-        return np.stack([g.astype(np.int64), ii % 2, jj % 2], axis=-1)
+        m = 2 if kind == "par" else 3
+        return np.stack([g.astype(np.int64), ii % m, jj % m], axis=-1)
     else:
         raise ValueError(f"unknown local rule kind {kind!r}")
     return np.stack([p[i : i + h, j : j + w] for i, j in offs], axis=-1)

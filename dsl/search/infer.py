@@ -52,7 +52,7 @@ def merge_colour_tables(tables: list, tests: list[Grid]) -> Inferred | None:
     return ("colour_map", (tuple(int(c) for c in table),), 0.0)
 
 
-LOCAL_KINDS = ("n4", "rc", "par", "n8")
+LOCAL_KINDS = ("n4", "rc", "par", "mod3", "n8")
 
 
 def infer_local_rule(

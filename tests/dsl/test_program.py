@@ -66,3 +66,10 @@ def test_local_rule_unseen_keeps_cell():
     g = np.array([[1, 2]], dtype=np.int8)
     out = local_rule(g, "n4", {(1, 10, 10, 10, 2): 9})
     assert out.tolist() == [[9, 2]]
+
+
+def test_local_rule_mod3_reads_position():
+    g = np.full((2, 7), 4, dtype=np.int8)
+    out = local_rule(g, "mod3", {(4, 0, 0): 6, (4, 1, 0): 6})  # every third column -> 6
+    assert out[:, [0, 3, 6]].tolist() == [[6, 6, 6], [6, 6, 6]]
+    assert (out[:, [1, 2, 4, 5]] == 4).all()
