@@ -30,13 +30,14 @@ def _step(
 class GridGuard:
     """Tracks the shape of an answer as it is generated and says when it can no longer be a valid
     grid (a row over 30 cells or of a different width, an empty row, over 30 rows), so decoding
-    that has gone astray stops early. Tokens other than newline and stop tokens count as cells.
+    that has gone astray stops early. Tokens other than newline, separator and stop tokens count
+    as cells. In a format with a cell separator, cells and separators must alternate within a row.
 
     With a target shape (`start((h, w))`) it also says which kind of token must come next (cells
-    to the row's end, then a newline, then after h rows the stop), and `masks` turns that into
-    logit masks: decoding then writes exactly an h x w grid."""
+    and separators to the row's end, then a newline, then after h rows the stop), and `masks`
+    turns that into logit masks: decoding then writes exactly an h x w grid."""
 
-    FREE, CELL, NEWLINE, STOP = range(4)
+    FREE, CELL, NEWLINE, STOP, SEP = range(5)
 
     def __init__(
         self,
@@ -44,38 +45,58 @@ class GridGuard:
         stop_ids: set[int],
         cell_ids: set[int] = frozenset(),
         end_ids: set[int] | None = None,
+        sep_ids: set[int] = frozenset(),
     ):
         self.newline_ids, self.stop_ids, self.cell_ids = newline_ids, stop_ids, set(cell_ids)
         # what a complete target-shaped grid must end with (the end marker, so that it parses)
         self.end_ids = set(end_ids or stop_ids)
+        self.sep_ids = set(sep_ids)  # empty: a format without a cell separator
 
     @classmethod
     def for_tokenizer(
         cls, tok, stop: list[int], fmt: TextFormat = DEFAULT_FORMAT
     ) -> GridGuard | None:
-        """The guard for this tokenizer; None for a format with cell separators (the guard
-        counts every non-newline token as a cell; the parser still checks the answer)."""
-        if fmt.cell_separator:
-            return None
+        """The guard for this tokenizer and format; None when a row's digits and separators
+        are not one token each (the parser still checks the answer)."""
         newline = set(tok("\n", add_special_tokens=False)["input_ids"])
         cells = set(tok("0123456789", add_special_tokens=False)["input_ids"])
-        return cls(newline, set(stop), cells, set(stop) - {tok.eos_token_id})
+        sep: set[int] = set()
+        if fmt.cell_separator:  # the digits as a row after a newline writes them
+            row = "\n" + fmt.cell_separator.join("0123456789")
+            ids = tok(row, add_special_tokens=False)["input_ids"][len(newline) :]
+            if len(ids) != 19 or len(set(ids[1::2])) != 1:
+                return None
+            cells, sep = set(ids[0::2]), set(ids[1::2])
+        return cls(newline, set(stop), cells, set(stop) - {tok.eos_token_id}, sep)
 
     @staticmethod
     def start(shape: tuple[int, int] | None = None) -> list[int]:
-        # [width of the first row (0 = none yet), cells in this row, rows, target h, target w]
-        return [0, 0, 0, *(shape or (0, 0))]
+        # [width of the first row (0 = none yet), cells in this row, rows, target h, target w,
+        #  1 when a separator must come before the next cell (formats with one only)]
+        return [0, 0, 0, *(shape or (0, 0)), 0]
 
     def step(self, state: list[int], token: int) -> bool:
         """Update `state` with `token`; False when the answer cannot be a valid grid."""
-        width, cur, rows, th, tw = state
+        width, cur, rows, th, tw, after_cell = state
         if token in self.stop_ids:
             return th == 0 or (rows == th and cur == 0)
         if token in self.newline_ids:
             if cur == 0 or (width and cur != width) or rows + 1 > MAX_SIDE or (tw and cur != tw):
                 return False
+            if self.sep_ids and not after_cell:
+                return False  # a row ending in a separator
             state[:3] = [width or cur, 0, rows + 1]
+            state[5] = 0
             return True
+        if token in self.sep_ids:
+            if not after_cell or cur >= (tw or width or MAX_SIDE):
+                return False
+            state[5] = 0
+            return True
+        if self.sep_ids:
+            if after_cell:
+                return False  # two cells with no separator between them
+            state[5] = 1
         state[1] = cur + 1
         if th and (rows >= th or cur + 1 > tw):
             return False
@@ -84,21 +105,24 @@ class GridGuard:
     @classmethod
     def next_kind(cls, state: list[int]) -> int:
         """What the target shape requires next (FREE without a target)."""
-        _, cur, rows, th, tw = state
+        _, cur, rows, th, tw, after_cell = state
         if not th:
             return cls.FREE
         if rows == th:
             return cls.STOP
-        return cls.NEWLINE if cur == tw else cls.CELL
+        if cur == tw:
+            return cls.NEWLINE
+        return cls.SEP if after_cell else cls.CELL
 
     def masks(self, vocab: int, device) -> torch.Tensor:
-        """(4, vocab) additive logit masks, one per kind: 0 where allowed, -inf elsewhere."""
-        m = torch.full((4, vocab), float("-inf"), device=device)
+        """(5, vocab) additive logit masks, one per kind: 0 where allowed, -inf elsewhere."""
+        m = torch.full((5, vocab), float("-inf"), device=device)
         m[self.FREE] = 0.0
         for kind, ids in (
             (self.CELL, self.cell_ids),
             (self.NEWLINE, self.newline_ids),
             (self.STOP, self.end_ids),
+            (self.SEP, self.sep_ids),
         ):
             m[kind, sorted(i for i in ids if i < vocab)] = 0.0
         return m

@@ -20,7 +20,12 @@ from ttt.format import DEFAULT_FORMAT, TextFormat, encode_example, parse_output,
 from ttt.model import end_token_ids, strict_config
 from ttt.positions import positions_for
 
-MAX_ANSWER_TOKENS = MAX_SIDE * (MAX_SIDE + 1) + 2  # a 30x30 grid, its newlines, the end marker
+
+
+def max_answer_tokens(cap: int | None, fmt: TextFormat = DEFAULT_FORMAT) -> int:
+    """The generation cap: `cap`, or with None the largest answer in this format (a 30x30 grid
+    with its separators and newlines, and the end marker; one token per character)."""
+    return cap if cap is not None else fmt.grid_length(MAX_SIDE, MAX_SIDE) + 2
 
 
 @dataclass
@@ -47,7 +52,7 @@ class InferConfig:
     top_k_per_group: int = 3
     max_candidates: int = 4
     batch_size: int = 8  # greedy: views decoded together
-    max_answer_tokens: int = MAX_ANSWER_TOKENS  # generation cap (a 30x30 answer by default)
+    max_answer_tokens: int | None = None  # generation cap (None: a 30x30 answer in the format)
     # hold decoding to the output shape that a size rule consistent with every demo predicts
     # (dsl.search.size: same, transposed, constant, scaled), when it predicts exactly one
     shape_hint: bool = True
@@ -115,7 +120,8 @@ def predict(
             stats["out_of_time"] += len(jobs) - start
             break
         chunk = jobs[start : start + step]
-        max_new = min(cfg.max_answer_tokens, ctx - max(len(ids) for _, _, ids, _ in chunk))
+        cap = max_answer_tokens(cfg.max_answer_tokens, fmt)
+        max_new = min(cap, ctx - max(len(ids) for _, _, ids, _ in chunk))
         if target:  # the exact answer length: h rows of w cells and a newline, then the stop
             max_new = min(max_new, hinted_length(target, fmt))
         guard = GridGuard.for_tokenizer(tok, stop, fmt)

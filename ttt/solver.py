@@ -23,6 +23,7 @@ from ttt.infer import (
     answer_budget,
     fit_prompt,
     hinted_length,
+    max_answer_tokens,
     predict,
     predicted_shape,
 )
@@ -142,7 +143,7 @@ class TTTSolver(Solver):
         """Tokens test input `i`'s answer decodes to at most: the shape hint's exact length where
         `predict` holds decoding to it (a 1x1 answer to a 30x30 input decodes 3 tokens, not
         930), else room for the largest grid the task shows."""
-        cap = self.infer_cfg.max_answer_tokens
+        cap = max_answer_tokens(self.infer_cfg.max_answer_tokens, self.model_cfg.fmt)
         target = predicted_shape(task, i) if self.infer_cfg.shape_hint else None
         if target:
             return min(cap, hinted_length(target, self.model_cfg.fmt))

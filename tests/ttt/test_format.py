@@ -163,3 +163,34 @@ def test_a_digit_grouping_tokenizer_gets_a_separated_format(tmp_path):
     model, loaded, ctx = load_model(mc)
     assert ctx == 256
     assert ModelConfig(path=str(tmp_path), cell_separator="").fmt.cell_separator == ""
+
+
+def test_grid_guard_holds_a_separated_format_to_cells_and_separators():
+    from ttt.decode import GridGuard
+    from ttt.format import fit_format
+    from ttt.infer import max_answer_tokens
+
+    tok = _digit_grouping_tokenizer()
+    fmt = fit_format(tok)
+    stop = [tok.convert_tokens_to_ids("E")]
+    guard = GridGuard.for_tokenizer(tok, stop, fmt)
+    assert guard is not None and guard.sep_ids == {tok.convert_tokens_to_ids(" ")}
+
+    def ok(text, shape=None):
+        state = GridGuard.start(shape)
+        ids = tok(text, add_special_tokens=False)["input_ids"]
+        return all(guard.step(state, t) for t in ids)
+
+    assert ok("1 2\n3 4\nE") and ok("1 2\n3 4\nE", (2, 2))
+    assert not ok("1 \n")  # a row ending in a separator
+    assert not ok("1 2\n3\n")  # rows of different widths
+    assert not ok("1 2 3\n", (1, 2))
+    st = GridGuard.start((1, 2))
+    cell, sep = (tok.convert_tokens_to_ids(t) for t in ("5", " "))
+    assert guard.step(st, cell) and GridGuard.next_kind(st) == GridGuard.SEP
+    assert not guard.step(list(st), cell)  # two cells with no separator
+    assert guard.step(st, sep) and GridGuard.next_kind(st) == GridGuard.CELL
+    assert guard.step(st, cell) and GridGuard.next_kind(st) == GridGuard.NEWLINE
+    # the generation cap fits a 30x30 answer with its separators
+    assert max_answer_tokens(None, fmt) == fmt.grid_length(30, 30) + 2 == 1802
+    assert max_answer_tokens(None) == 932 and max_answer_tokens(40, fmt) == 40
