@@ -21,7 +21,6 @@ from ttt.model import end_token_ids, strict_config
 from ttt.positions import positions_for
 
 
-
 def max_answer_tokens(cap: int | None, fmt: TextFormat = DEFAULT_FORMAT) -> int:
     """The generation cap: `cap`, or with None the largest answer in this format (a 30x30 grid
     with its separators and newlines, and the end marker; one token per character)."""
