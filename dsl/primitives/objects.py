@@ -266,6 +266,12 @@ def densest(objs: Objects) -> Object:
 
 
 @primitive(("Objects",), "Object", cost=1.5)
+def most_marked(objs: Objects) -> Object:
+    """The object with the most cells not of its main colour (marks, dots, holes filled in)."""
+    return _unique_best(objs, lambda o: int(o.mask.sum() - (o.mask & (o.grid == o.colour)).sum()))
+
+
+@primitive(("Objects",), "Object", cost=1.5)
 def sparsest(objs: Objects) -> Object:
     """The object filling the smallest fraction of its bounding box."""
     return _unique_best(objs, lambda o: -o.size / (o.height * o.width))

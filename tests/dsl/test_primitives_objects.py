@@ -114,6 +114,13 @@ def test_most_colourful():
     assert ob.most_colourful(ob.objects_multicolour(G("12000/00030/00003"))).colours == (1, 2)
 
 
+def test_most_marked():
+    objs = ob.objects_multicolour(G("1110111/1210121/1110121"))
+    assert ob.most_marked(objs).left == 4  # two 2s against one
+    with pytest.raises(ValueError):
+        ob.most_marked(ob.objects_multicolour(G("12012")))  # a tie
+
+
 def test_densest():
     assert ob.densest(ob.objects(G("1000/0110/0100"))).top == 0
     objs = ob.objects_diagonal(G("10022/01022"))
