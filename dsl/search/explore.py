@@ -53,6 +53,8 @@ class Explorer:
         self.result = SearchResult()
         self.keys: set[str] = set()
         self.near: list[tuple[float, float, int]] = []  # (-accuracy, cost, state)
+        self.close: list[tuple[float, float, int]] = []  # the same, for a local rule's repair
+        self.repaired: set[int] = set()
         self.seconds = {"check": 0.0, "pieces": 0.0}  # time per stage (the rest: expansion)
         self.checked: list[dict[int, _Checked]] = [{} for _ in self.outs]
 
@@ -109,10 +111,29 @@ class Explorer:
             bad = np.concatenate([x.wrong for x in info])
             blank = np.concatenate([x.blank for x in info])
             self.pieces.add(s, bad, blank, shapes, cost, int(self.g.depth[s]))
-        if self.cfg["near_misses"] > 0:
-            acc = float(np.mean([1 - x.n_wrong / o.size for x, o in zip(info, self.outs)]))
-            if acc >= self.cfg["near_miss_min_accuracy"]:
-                self.near.append((-acc, cost, s))
+        acc = float(np.mean([1 - x.n_wrong / o.size for x, o in zip(info, self.outs)]))
+        if self.cfg["near_misses"] > 0 and acc >= self.cfg["near_miss_min_accuracy"]:
+            self.near.append((-acc, cost, s))
+        if self.cfg["graph_local_rules"] and acc >= self.cfg["graph_local_rule_min_accuracy"]:
+            self.close.append((-acc, cost, s))
+
+    def repair(self) -> None:
+        """A learned local rule (infer.infer_local_rule) as a final step on the closest states
+        not tried yet, the best graph_local_rules of them: most demo cells right, then cheapest.
+        (The enumeration tries it on its own shallow states; this reaches the graph's deeper
+        ones, its object chains and size-aware states.)"""
+        t0 = time.monotonic()
+        todo = [c for c in sorted(self.close) if c[2] not in self.repaired]
+        for _, cost, s in todo[: int(self.cfg["graph_local_rules"])]:
+            self.repaired.add(s)
+            imgs = self.g.images(s)
+            r = infer.infer_local_rule(imgs[: self.n_demo], self.outs, imgs[self.n_demo :])
+            if r:
+                extra = r[2] + self.cfg["local_rule_entry_cost"] * len(r[1][1])
+                prog = self.g.program(s).then(r[0], r[1])
+                self.found(prog, cost + op_cost(r[0]) + extra, "local_rule")
+        self.close = []
+        self.seconds["check"] += time.monotonic() - t0
 
     def _image(self, k: int, i: int) -> _Checked:
         """What the checks need of image i of demo input k against its output, computed once
@@ -194,6 +215,8 @@ def explore(task: Task, cfg: dict, budget: Budget, max_work: float) -> SearchRes
             _size_layer(g, ex, cfg)
         if cfg["pieces"]:
             ex.compose()
+        if cfg["graph_local_rules"]:
+            ex.repair()
         if g.stopped or any(f.stage == "graph" for f in ex.result.fits):
             break  # the budget is spent; or deeper programs would rank below an exact fit
 

@@ -159,3 +159,21 @@ def test_size_first_fits_an_affine_size_per_axis():
     assert right and "blank_resized(" in right[0].program.text()
     prog = parse(right[0].program.text())
     assert all(np.array_equal(prog.run(p.input), p.output) for p in task.train)
+
+
+def test_close_states_are_repaired_by_a_local_rule():
+    def fn(g):  # a half turn, then every 1 with a 1 above it becomes 3 (an n4 rule)
+        f = g[::-1, ::-1].copy()
+        up = np.vstack([np.full((1, f.shape[1]), -1), f[:-1]])
+        f[(f == 1) & (up == 1)] = 3
+        return f
+
+    task = _task(fn, seed=3, n=6, shape=(10, 10), palette=(0, 0, 1))
+    off = {**SMALL, "graph_depth": 1, "pieces": False, "graph_local_rules": 0}
+    assert not explore(task, off, Budget(60), 400_000).fits
+    res = explore(task, {**off, "graph_local_rules": 64}, Budget(60), 400_000)
+    fit = next(f for f in res.fits if f.stage == "local_rule")
+    assert fit.program.steps[-1].op == "local_rule"
+    assert np.array_equal(fit.test_outputs[0], task.test_outputs[0])
+    prog = parse(fit.program.text())  # reruns from its text
+    assert np.array_equal(prog.run(task.test_inputs[0]), task.test_outputs[0])
