@@ -125,6 +125,8 @@ class Explorer:
         t0 = time.monotonic()
         todo = [c for c in sorted(self.close) if c[2] not in self.repaired]
         for _, cost, s in todo[: int(self.cfg["graph_local_rules"])]:
+            if self.budget.expired():  # the wall clock's safety limit
+                break
             self.repaired.add(s)
             imgs = self.g.images(s)
             r = infer.infer_local_rule(imgs[: self.n_demo], self.outs, imgs[self.n_demo :])

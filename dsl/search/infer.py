@@ -70,25 +70,26 @@ def infer_local_rule(
     with an extra cost, since part of its answer is a guess.
     """
     partial: tuple[float, str, dict] | None = None
+    vals = np.concatenate([o.reshape(-1) for o in outs]).astype(np.int64)
     for kind in kinds:
         feats = [local_features(p, kind) for p in preds]
         k = feats[0].shape[-1]
         keys = np.concatenate([f.reshape(-1, k) for f in feats])
-        vals = np.concatenate([o.reshape(-1) for o in outs]).astype(np.int64)
-        uniq, inv = np.unique(keys, axis=0, return_inverse=True)
-        inv = inv.reshape(-1)
+        test_keys = np.concatenate([local_features(t, kind).reshape(-1, k) for t in tests])
+        # each feature vector as one integer (mixed radix): a 1-D unique is ~10x faster
+        radix = np.maximum(keys.max(axis=0), test_keys.max(axis=0)) + 1
+        weights = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
+        codes = keys @ weights
+        uniq, first, inv = np.unique(codes, return_index=True, return_inverse=True)
         img = np.zeros(len(uniq), dtype=np.int64)
         img[inv] = vals
         if not np.array_equal(img[inv], vals):
             continue
-        seen = {tuple(r) for r in uniq.tolist()}
-        test_keys = [
-            tuple(r) for t in tests for r in local_features(t, kind).reshape(-1, k).tolist()
-        ]
-        coverage = sum(t in seen for t in test_keys) / max(1, len(test_keys))
+        coverage = float(np.isin(test_keys @ weights, uniq).mean()) if len(test_keys) else 1.0
+        rows = keys[first]
         table = {
             tuple(int(x) for x in u): int(v)
-            for u, v in zip(uniq.tolist(), img.tolist())
+            for u, v in zip(rows.tolist(), img.tolist())
             if v != u[0]
         }
         if not table:
