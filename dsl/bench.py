@@ -10,7 +10,6 @@ Tune only on arc1_train (the evaluation set is for reporting).
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import resource
@@ -62,18 +61,15 @@ def search_config(preset: str, overrides: list[str]) -> dict:
     return OmegaConf.to_container(cfg, resolve=True)
 
 
-@functools.cache
-def _warm() -> None:
-    from dsl.registry import warm_up
-
-    warm_up()
-
-
 def solve_one(task: Task, search: dict, task_s: float) -> dict:
     """Run DSLSolver on one task; per-task record with the 2-attempt score."""
     from dsl.solver import DSLSolver
 
-    _warm()  # as arc-solve's workers do: JIT compiling is not the task's time
+    from dsl.registry import warm_up
+
+    if not os.environ.get("DSL_BENCH_WARM"):  # once per worker, as arc-solve's: JIT compiling
+        warm_up()  # is not the task's time
+        os.environ["DSL_BENCH_WARM"] = "1"
     t0 = time.monotonic()
     res = DSLSolver(search=search).solve(task, Budget(task_s))
     cands = res.candidates
