@@ -63,13 +63,10 @@ def search_config(preset: str, overrides: list[str]) -> dict:
 
 def solve_one(task: Task, search: dict, task_s: float) -> dict:
     """Run DSLSolver on one task; per-task record with the 2-attempt score."""
+    from dsl.registry import warm_up
     from dsl.solver import DSLSolver
 
-    from dsl.registry import warm_up
-
-    if not os.environ.get("DSL_BENCH_WARM"):  # once per worker, as arc-solve's: JIT compiling
-        warm_up()  # is not the task's time
-        os.environ["DSL_BENCH_WARM"] = "1"
+    warm_up()  # once per worker, as arc-solve's: JIT compiling is not the task's time
     t0 = time.monotonic()
     res = DSLSolver(search=search).solve(task, Budget(task_s))
     cands = res.candidates

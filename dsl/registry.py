@@ -71,9 +71,16 @@ def get(name: str) -> Primitive:
     return table[name]
 
 
+_warm = False  # warm_up ran in this process
+
+
 def warm_up() -> None:
     """Call every primitive once on a small grid, so Numba compiles (or loads from its disk cache)
-    the kernels now, in a long-lived process, rather than inside a timed task."""
+    the kernels now, in a long-lived process, rather than inside a timed task (once a process)."""
+    global _warm
+    if _warm:
+        return
+    _warm = True
     import numpy as np
 
     g = np.array([[0, 1, 1, 0], [2, 0, 0, 3], [0, 1, 1, 0]], dtype=np.int8)
