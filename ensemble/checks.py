@@ -145,6 +145,9 @@ def _missing_keys(d: Any, prefix: str = "") -> list[str]:
     return [prefix[:-1]] if d == "???" else []
 
 
+RUN_FILES = ("results.jsonl", "submission.json", "summary.json", "report.html")
+
+
 def check_writable(run_dir: Path) -> None:
     """UsageError unless files can be written in `run_dir` (or created where it would be): a
     probe file in the nearest existing folder (nothing is created when it is not the run dir)."""
@@ -162,3 +165,9 @@ def check_writable(run_dir: Path) -> None:
             f"run dir {run_dir}: cannot write in {where} ({e.strerror or e}); "
             "choose another with hydra.run.dir=..."
         ) from None
+    for name in RUN_FILES:  # what the run reads back or replaces: a folder there is a mistake
+        if (run_dir / name).exists() and not (run_dir / name).is_file():
+            raise UsageError(
+                f"run dir {run_dir}: {name} is not a file; move it away or choose another "
+                "run dir with hydra.run.dir=..."
+            )

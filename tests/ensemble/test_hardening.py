@@ -134,6 +134,15 @@ def test_unwritable_run_dir_is_one_line(tmp_path, capsys):
     assert e.value.code == 2 and "a_file is not a directory" in one_line(capsys.readouterr().err)
 
 
+def test_a_folder_where_a_run_file_goes_is_one_line(tmp_path, capsys):
+    (tmp_path / "run" / "results.jsonl").mkdir(parents=True)
+    with pytest.raises(UsageError, match="results.jsonl is not a file"):
+        check_writable(tmp_path / "run")
+    with pytest.raises(SystemExit) as e:
+        precheck(["solver=symmetry", f"hydra.run.dir={tmp_path / 'run'}"])
+    assert e.value.code == 2 and "results.jsonl is not a file" in one_line(capsys.readouterr().err)
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes through any permission")
 def test_read_only_run_dir_is_one_line(tmp_path):
     ro = tmp_path / "ro"
