@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ensemble import runlock
-from ensemble.checks import check_config
+from ensemble.checks import UsageError, check_config
 from ensemble.combine import pick_attempts
 from ensemble.data import LoadResult, describe, load_tasks
 from ensemble.run import provenance
@@ -85,7 +85,7 @@ def run(cfg: dict, run_dir: Path, progress: bool = True) -> dict:
 
 def _run_locked(cfg: dict, run_dir: Path, progress: bool) -> dict:
     solver = _built(cfg["solver"])
-    loaded: LoadResult = load_tasks(cfg["data"], solver.declines if solver else None)
+    loaded: LoadResult = load_tasks(cfg["data"], solver.declines)
     _report("warning", loaded.warnings)
     _report("invalid", [reason for _, reason in loaded.problems])
     if loaded.declined:  # data.skip_declined: left out of the run, as if not in the data
@@ -167,12 +167,14 @@ def _run_locked(cfg: dict, run_dir: Path, progress: bool) -> dict:
 
 
 def _built(solver_cfg: dict):
-    """The run's solver, built here (not warmed up) to ask its identity; None when its config
-    cannot be built (each task then records why)."""
+    """The run's solver, built here (not warmed up) to ask its identity. A config that cannot
+    be built stops the run before any task (a UsageError, one line): every task would fail."""
     try:
         return build_solver(solver_cfg, warm=False)
-    except Exception:  # noqa: BLE001 - reported per task by the worker
-        return None
+    except Exception as e:  # noqa: BLE001 - any failure to build is the config's
+        what = solver_cfg.get("_target_", "?") if isinstance(solver_cfg, dict) else "?"
+        why = " ".join(f"{type(e).__name__}: {e}".split())
+        raise UsageError(f"solver {what} cannot be built: {why[:300]}") from None
 
 
 @contextmanager

@@ -58,8 +58,7 @@ def _flatten(d, prefix: str = "") -> dict:
 
 def solver_identity(solver: Solver | None) -> dict:
     """{"solver.KEY": value} of what the solver says identifies it beyond its config
-    (`Solver.fingerprint`, e.g. model weights); empty for a solver that cannot be built (its
-    tasks record why)."""
+    (`Solver.fingerprint`, e.g. model weights); empty without a solver."""
     if solver is None:
         return {}
     return {f"solver.{k}": v for k, v in sorted(solver.fingerprint().items())}

@@ -75,12 +75,14 @@ def test_memory_cap(good_dir, tmp_path):
     assert recs["t1"]["status"] == "ok"
 
 
-def test_unbuildable_solver_is_an_error_per_task(good_dir, tmp_path):
+def test_unbuildable_solver_stops_the_run_before_any_task(good_dir, tmp_path):
+    from ensemble.checks import UsageError
+
     c = cfg(good_dir, "EchoSolver")
     c["solver"] = {"_target_": "no.such.Solver"}
-    summary = run(c, tmp_path, progress=False)
-    assert summary["status_counts"]["error"] == 6
-    assert "cannot build solver" in records(tmp_path)["t0"]["error"]
+    with pytest.raises(UsageError, match="solver no.such.Solver cannot be built"):
+        run(c, tmp_path, progress=False)
+    assert not (tmp_path / "results.jsonl").exists()
 
 
 def test_malformed_tasks_reported_and_good_ones_answered(mixed_dir, tmp_path, caplog):
