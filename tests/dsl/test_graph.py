@@ -11,6 +11,8 @@ from dsl.types import Budget, Pair, Task
 from tests.dsl.grids import G
 
 SMALL = {**DEFAULTS, "graph_depth": 2}
+# explore's work budget is its argument; its wall-clock Budget is only a safety limit, generous
+# here so that a loaded machine (or a cold JIT cache in a fresh clone) cannot change a result
 
 
 def _task(fn, seed=0, n=4, shape=(5, 6), palette=(0, 0, 0, 1, 2)) -> Task:
@@ -37,7 +39,7 @@ def test_each_image_expanded_once_and_states_deduplicated():
     task = _task(lambda g: g[::-1])
     fns = graph_functions((0, 1, 2), (1,))
     rot90, rot180 = (next(i for i, f in enumerate(fns) if f.op == n) for n in ("rot90", "rot180"))
-    g = Graph(task, fns, 10**6, 10**6, Budget(60))
+    g = Graph(task, fns, 10**6, 10**6, Budget(600))
     (one,) = g.layer(1, [rot90, rot180])
     assert len(one) == 2
     (two,) = g.layer(2, [rot90])  # rot90 twice is rot180, a state already seen; rot270 is new
@@ -50,7 +52,7 @@ def test_each_image_expanded_once_and_states_deduplicated():
 
 def test_graph_finds_depth_two_program():
     task = _task(lambda g: np.ascontiguousarray(np.where(g[:, ::-1] == 1, 3, g[:, ::-1])))
-    res = explore(task, SMALL, Budget(30), 400_000)
+    res = explore(task, SMALL, Budget(600), 400_000)
     assert res.fits
     f = res.fits[0]
     assert np.array_equal(f.test_outputs[0], task.test_outputs[0])
@@ -72,7 +74,7 @@ def test_object_chain_is_one_edge_and_reruns():
     assert {"objects|largest|crop_object", "objects|largest|erase_object"} <= {f.op for f in chains}
     (pick,) = [f for f in chains if f.op == "objects_multicolour|largest|crop_object"]
     flip = next(f for f in graph_functions((0,), ()) if f.op == "flip_lr")
-    g = Graph(task, [pick, flip], 10**6, 10**6, Budget(60))
+    g = Graph(task, [pick, flip], 10**6, 10**6, Budget(600))
     (one,) = g.layer(1, [0])
     (two,) = g.layer(2, [1], parents=one)
     prog = parse(g.program(int(two[0])).text())  # the chain prints as its three steps
@@ -100,7 +102,7 @@ def test_pieces_stage_overlays_states():
         return np.ascontiguousarray(np.where(two != 0, two, out))
 
     task = _task(rule, seed=3, shape=(6, 6), palette=(0, 0, 0, 0, 1, 1, 1, 2))
-    res = explore(task, SMALL, Budget(60), 1_200_000)
+    res = explore(task, SMALL, Budget(600), 1_200_000)
     assert any(np.array_equal(f.test_outputs[0], task.test_outputs[0]) for f in res.fits)
     for f in res.fits:
         prog = parse(f.program.text())
@@ -114,7 +116,7 @@ def test_work_budget_makes_search_reproducible():
         for _ in range(3)
     ]
     task = Task("noise", pairs[:2], [pairs[2].input])
-    a, b = explore(task, SMALL, Budget(60), 60_000), explore(task, SMALL, Budget(60), 60_000)
+    a, b = explore(task, SMALL, Budget(600), 60_000), explore(task, SMALL, Budget(600), 60_000)
     assert a.n_evals == b.n_evals and a.n_states == b.n_states
     assert a.n_evals <= 3000 + len(task.train) + 1
     assert [f.program.text() for f in a.near] == [f.program.text() for f in b.near]
@@ -136,7 +138,7 @@ def test_size_first_scales_to_a_fixed_output_size():
         g = rng.integers(1, 4, size=(side, side)).astype(np.int8)
         pairs.append(Pair(g, np.kron(g, np.ones((6 // side, 6 // side), dtype=np.int8))))
     task = Task("size", pairs[:3], [pairs[3].input], [pairs[3].output])
-    res = explore(task, SMALL, Budget(60), 400_000)
+    res = explore(task, SMALL, Budget(600), 400_000)
     right = [f for f in res.fits if np.array_equal(f.test_outputs[0], task.test_outputs[0])]
     assert right and "upscale_to" in right[0].program.text()
     prog = parse(right[0].program.text())
@@ -154,7 +156,7 @@ def test_size_first_fits_an_affine_size_per_axis():
         pairs.append(Pair(g, o))
     task = Task("affine", pairs[:3], [pairs[3].input], [pairs[3].output])
     assert affine_axis([2, 3, 4], [5, 7, 9]) == (4, 2, 1) and affine_axis([2, 3], [4, 8]) is None
-    res = explore(task, SMALL, Budget(60), 400_000)
+    res = explore(task, SMALL, Budget(600), 400_000)
     right = [f for f in res.fits if np.array_equal(f.test_outputs[0], task.test_outputs[0])]
     assert right and "blank_resized(" in right[0].program.text()
     prog = parse(right[0].program.text())
@@ -170,8 +172,8 @@ def test_close_states_are_repaired_by_a_local_rule():
 
     task = _task(fn, seed=3, n=6, shape=(10, 10), palette=(0, 0, 1))
     off = {**SMALL, "graph_depth": 1, "pieces": False, "graph_local_rules": 0}
-    assert not explore(task, off, Budget(60), 400_000).fits
-    res = explore(task, {**off, "graph_local_rules": 64}, Budget(60), 400_000)
+    assert not explore(task, off, Budget(600), 400_000).fits
+    res = explore(task, {**off, "graph_local_rules": 64}, Budget(600), 400_000)
     fit = next(f for f in res.fits if f.stage == "local_rule")
     assert fit.program.steps[-1].op == "local_rule"
     assert np.array_equal(fit.test_outputs[0], task.test_outputs[0])
