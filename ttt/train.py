@@ -215,6 +215,8 @@ def train_adapter(
         if elapsed + per_step > seconds:
             stopped = "time"
             break
+    if stopped == "steps" and (planned is None or plan["total"] < planned):
+        stopped = "time"  # the schedule the time limit planned ran out, not a step/epoch cap
     peft_model.eval()
     stats.update(
         steps=step,
