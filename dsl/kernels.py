@@ -591,21 +591,28 @@ def interior_mask(g: np.ndarray, bg: int) -> np.ndarray:
 
 
 @njit(cache=True)
-def period_consistent(g: np.ndarray, pr: int, pc: int, wildcard: int, exact: bool) -> bool:
-    """True when g repeats with period (pr, pc): cells congruent mod (pr, pc) that are not
-    `wildcard` agree, and every residue class has a known cell. exact: pr, pc must divide h, w."""
+def lattice_class(r: int, c: int, pr: int, pc: int, shear: int) -> tuple[int, int]:
+    """Cell (r, c)'s class under the lattice of translations (0, pc) and (pr, shear): row r % pr,
+    and the column shifted back by `shear` for every pr rows above. shear 0: a rectangular
+    period; pr 1, shear 1: colour constant along down-right diagonals, with period pc."""
+    return r % pr, (c - shear * (r // pr)) % pc
+
+
+@njit(cache=True)
+def lattice_consistent(g: np.ndarray, pr: int, pc: int, shear: int, wildcard: int) -> bool:
+    """True when g repeats under the lattice (see lattice_class): cells of one class that are not
+    `wildcard` agree, and every class has a known cell."""
     h, w = g.shape
-    if exact and (h % pr != 0 or w % pc != 0):
-        return False
     table = np.full((pr, pc), -1, dtype=np.int16)
     for r in range(h):
         for c in range(w):
             v = g[r, c]
             if v == wildcard:
                 continue
-            t = table[r % pr, c % pc]
+            i, j = lattice_class(r, c, pr, pc, shear)
+            t = table[i, j]
             if t == -1:
-                table[r % pr, c % pc] = v
+                table[i, j] = v
             elif t != v:
                 return False
     for i in range(pr):
@@ -613,6 +620,16 @@ def period_consistent(g: np.ndarray, pr: int, pc: int, wildcard: int, exact: boo
             if table[i, j] == -1:
                 return False
     return True
+
+
+@njit(cache=True)
+def period_consistent(g: np.ndarray, pr: int, pc: int, wildcard: int, exact: bool) -> bool:
+    """True when g repeats with period (pr, pc): cells congruent mod (pr, pc) that are not
+    `wildcard` agree, and every residue class has a known cell. exact: pr, pc must divide h, w."""
+    h, w = g.shape
+    if exact and (h % pr != 0 or w % pc != 0):
+        return False
+    return lattice_consistent(g, pr, pc, 0, wildcard)
 
 
 @njit(cache=True)
@@ -632,21 +649,58 @@ def min_period(g: np.ndarray, wildcard: int, exact: bool) -> tuple[int, int]:
     return h, w
 
 
+MAX_SHEARED_ROWS = 1  # sheared lattices tried: rows that repeat shifted (diagonal patterns)
+
+
 @njit(cache=True)
-def periodic_fill(g: np.ndarray, pr: int, pc: int, wildcard: int) -> np.ndarray:
-    """Copy of g with `wildcard` cells set from their residue class mod (pr, pc)."""
+def min_lattice(g: np.ndarray, wildcard: int) -> tuple[int, int, int]:
+    """(pr, pc, shear) of smallest area pr * pc (then smallest pr, then shear) for which g
+    repeats under the lattice (lattice_consistent); shear > 0 only for pr <= MAX_SHEARED_ROWS < h,
+    where the column period may exceed the width (diagonal stripes). (h, w, 0) when nothing
+    smaller fits."""
+    h, w = g.shape
+    known = 0
+    for r in range(h):
+        for c in range(w):
+            if g[r, c] != wildcard:
+                known += 1
+    for area in range(1, min(h * w, known) + 1):  # every class needs a known cell
+        for pr in range(1, h + 1):
+            if area % pr != 0:
+                continue
+            pc = area // pr
+            sheared = pr <= MAX_SHEARED_ROWS and pr < h
+            if pc > (w + h - 2 if sheared else w):
+                continue
+            for shear in range(pc if sheared else 1):
+                if lattice_consistent(g, pr, pc, shear, wildcard):
+                    return pr, pc, shear
+    return h, w, 0
+
+
+@njit(cache=True)
+def lattice_fill(g: np.ndarray, pr: int, pc: int, shear: int, wildcard: int) -> np.ndarray:
+    """Copy of g with `wildcard` cells set from their lattice class (lattice_class)."""
     h, w = g.shape
     table = np.full((pr, pc), -1, dtype=np.int16)
     for r in range(h):
         for c in range(w):
             if g[r, c] != wildcard:
-                table[r % pr, c % pc] = g[r, c]
+                i, j = lattice_class(r, c, pr, pc, shear)
+                table[i, j] = g[r, c]
     out = g.copy()
     for r in range(h):
         for c in range(w):
-            if out[r, c] == wildcard and table[r % pr, c % pc] >= 0:
-                out[r, c] = table[r % pr, c % pc]
+            i, j = lattice_class(r, c, pr, pc, shear)
+            if out[r, c] == wildcard and table[i, j] >= 0:
+                out[r, c] = table[i, j]
     return out
+
+
+@njit(cache=True)
+def periodic_fill(g: np.ndarray, pr: int, pc: int, wildcard: int) -> np.ndarray:
+    """Copy of g with `wildcard` cells set from their residue class mod (pr, pc)."""
+    return lattice_fill(g, pr, pc, 0, wildcard)
 
 
 @njit(cache=True)

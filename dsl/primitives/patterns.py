@@ -30,10 +30,10 @@ def repeating_tile(g: Grid) -> Grid:
 def _fill_periodic(g: Grid, c: int) -> Grid:
     if not (g == c).any():
         return g
-    pr, pc = kernels.min_period(g, c, False)
+    pr, pc, shear = kernels.min_lattice(g, c)
     if (pr, pc) == g.shape:
         raise ValueError("no period")
-    res = kernels.periodic_fill(g, pr, pc, c)
+    res = kernels.lattice_fill(g, pr, pc, shear, c)
     if (res == c).any():
         raise ValueError("holes left")
     return res
@@ -41,7 +41,8 @@ def _fill_periodic(g: Grid, c: int) -> Grid:
 
 @primitive(("Grid", "Colour"), "Grid", cost=1.5)
 def complete_periodic(g: Grid, c: int) -> Grid:
-    """Fill the cells of wildcard colour `c` by continuing g's repeating pattern."""
+    """Fill the cells of wildcard colour `c` by continuing g's repeating pattern (a rectangular
+    period, or rows that repeat shifted: diagonal patterns)."""
     return out(_fill_periodic(g, c))
 
 

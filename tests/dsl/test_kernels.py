@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 
 import numpy as np
@@ -468,6 +469,53 @@ def test_periodic_fill():
             if known.size:
                 expected[r, c] = known[0]
         np.testing.assert_array_equal(kernels.periodic_fill(g, pr, pc, 9), expected)
+
+
+def ref_lattice_consistent(g, pr, pc, shear, wildcard):
+    classes = {}
+    for (r, c), v in np.ndenumerate(g):
+        key = (r % pr, (c - shear * (r // pr)) % pc)
+        if v != wildcard and classes.setdefault(key, v) != v:
+            return False
+    return len(classes) == pr * pc
+
+
+def diagonal_grids(seed):
+    """Grids whose rows repeat shifted (colour a function of (c - s * r) mod p), with holes (9)."""
+    for g, rng in random_grids(seed, n=30, max_side=1):
+        p, s = int(rng.integers(1, 5)), int(rng.integers(0, 5))
+        h, w = int(rng.integers(1, 10)), int(rng.integers(1, 10))
+        row = rng.integers(0, 9, size=p)
+        big = np.array([[row[(c - s * r) % p] for c in range(w)] for r in range(h)])
+        holes = rng.random(big.shape) < 0.3
+        yield np.ascontiguousarray(np.where(holes, 9, big).astype(np.int8)), rng
+
+
+def test_min_lattice():
+    for g, _ in itertools.chain(diagonal_grids(31), periodic_grids(32)):
+        h, w = g.shape
+        fits = [
+            (pr * pc, pr, shear, pc)
+            for pr in range(1, h + 1)
+            for pc in range(1, w + h)
+            for shear in range(pc if pr <= kernels.MAX_SHEARED_ROWS < h else 1)
+            if (pc <= w or (pr <= kernels.MAX_SHEARED_ROWS < h and pc <= w + h - 2))
+            and pr * pc <= np.count_nonzero(g != 9)
+            and ref_lattice_consistent(g, pr, pc, shear, 9)
+        ]
+        expected = (min(fits)[1], min(fits)[3], min(fits)[2]) if fits else (h, w, 0)
+        assert kernels.min_lattice(g, 9) == expected
+
+
+def test_lattice_fill():
+    for g, _ in diagonal_grids(33):
+        pr, pc, shear = kernels.min_lattice(g, 9)
+        filled = kernels.lattice_fill(g, pr, pc, shear, 9)
+        known = g != 9
+        np.testing.assert_array_equal(filled[known], g[known])
+        if (pr, pc) != g.shape:  # a lattice was found: every class is known, no hole is left
+            assert (filled != 9).all()
+            assert ref_lattice_consistent(filled, pr, pc, shear, -1)
 
 
 def test_component_colour_counts():

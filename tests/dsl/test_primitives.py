@@ -192,7 +192,10 @@ CASES: dict[str, list[tuple[tuple, object]]] = {
     # periodic patterns
     "untile": [((G("1212/3434"),), G("12/34")), ((G("12/34"),), ValueError)],
     "repeating_tile": [((G("121/343"),), G("12/34"))],
-    "complete_periodic": [((G("1212/3434/1202/3434"), 0), G("1212/3434/1212/3434"))],
+    "complete_periodic": [
+        ((G("1212/3434/1202/3434"), 0), G("1212/3434/1212/3434")),
+        ((G("2830/8300/3000"), 0), G("2832/8328/3283")),  # rows repeat shifted: diagonals
+    ],
     "crop_periodic_completed": [((G("1212/3434/1200/3400"), 0), G("12/34"))],
     # quadrants and corners
     "top_left_quadrant": [((G("102/000/304"),), G("1")), ((G("12"),), ValueError)],
