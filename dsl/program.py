@@ -110,6 +110,8 @@ def colour_map(g: Grid, table: tuple) -> Grid:
 
 
 PAD = 10  # neighbourhood value outside the grid
+N4 = ((0, 1), (2, 1), (1, 0), (1, 2))  # neighbours' offsets in the padded grid
+N8 = N4 + ((0, 0), (0, 2), (2, 0), (2, 2))
 
 
 def _bits(g: Grid, axis: int) -> np.ndarray:
@@ -127,6 +129,12 @@ def local_features(g: Grid, kind: str) -> np.ndarray:
         offs = ((1, 1), (0, 1), (2, 1), (1, 0), (1, 2))
     elif kind == "n8":
         offs = tuple((i, j) for i in (1, 0, 2) for j in (1, 0, 2))
+    elif kind in ("n4s", "n8s"):  # isotropic: the cell's colour and the set of its neighbours'
+        near = N4 if kind == "n4s" else N8
+        bits = np.zeros((h, w), dtype=np.int64)
+        for i, j in near:
+            bits |= np.left_shift(1, p[i : i + h, j : j + w])  # PAD (outside) is bit 10
+        return np.stack([g.astype(np.int64), bits], axis=-1)
     elif kind == "rc":
         rows = np.broadcast_to(_bits(g, 1)[:, None], (h, w))
         cols = np.broadcast_to(_bits(g, 0)[None, :], (h, w))

@@ -236,22 +236,23 @@ def fill_regions_touching(g: Grid, c: int) -> Grid:
 
 def _recolour_region(g: Grid, c: int, pick: int) -> Grid:
     labels, boxes = _regions(g)
-    sizes = boxes[:, 4].tolist()
-    target = max(sizes) if pick > 0 else min(sizes)
-    if len(sizes) < 2 or sizes.count(target) != 1:
-        raise ValueError("no unique region")
-    return out(np.where(labels == sizes.index(target), c, g))
+    sizes = boxes[:, 4]
+    if len(sizes) < 2 or sizes.min() == sizes.max():
+        raise ValueError("no region stands out by size")
+    target = sizes.max() if pick > 0 else sizes.min()
+    return out(np.where(np.isin(labels, np.flatnonzero(sizes == target)), c, g))
 
 
 @primitive(("Grid", "Colour"), "Grid", cost=1.5)
 def recolour_largest_region(g: Grid, c: int) -> Grid:
-    """The largest 4-connected background region becomes colour `c`."""
+    """The largest 4-connected background regions (all of the largest size) become colour `c`."""
     return _recolour_region(g, c, 1)
 
 
 @primitive(("Grid", "Colour"), "Grid", cost=1.5)
 def recolour_smallest_region(g: Grid, c: int) -> Grid:
-    """The smallest 4-connected background region becomes colour `c`."""
+    """The smallest 4-connected background regions (all of the smallest size) become colour
+    `c`."""
     return _recolour_region(g, c, -1)
 
 

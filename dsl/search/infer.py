@@ -52,7 +52,9 @@ def merge_colour_tables(tables: list, tests: list[Grid]) -> Inferred | None:
     return ("colour_map", (tuple(int(c) for c in table),), 0.0)
 
 
-LOCAL_KINDS = ("n4", "rc", "par", "mod3", "n8")
+# Isotropic kinds before their directional refinements: where both are consistent and cover the
+# tests they agree, and the isotropic one covers more test cells (it generalises across turns).
+LOCAL_KINDS = ("n4s", "n4", "rc", "par", "mod3", "n8s", "n8")
 
 
 def infer_local_rule(
@@ -95,7 +97,7 @@ def infer_local_rule(
         if not table:
             return None
         if coverage == 1.0:
-            return ("local_rule", (kind, table), 0.0 if kind in ("n4", "par") else 1.0)
+            return ("local_rule", (kind, table), 0.0 if kind in ("n4s", "n4", "par") else 1.0)
         if coverage >= min_coverage and (partial is None or coverage > partial[0]):
             partial = (coverage, kind, table)
     if partial is None:

@@ -219,7 +219,10 @@ CASES: dict[str, list[tuple[tuple, object]]] = {
     "fill_colour_boxes": [((G("1000/0001/0200/0002"),), G("1111/1111/0222/0222"))],
     "fill_regions_touching": [((G("0010/1110/0000/0202"), 2), G("0012/1112/2222/2222"))],
     "recolour_largest_region": [((G("1110/1010/1110"), 5), G("1115/1015/1115"))],
-    "recolour_smallest_region": [((G("1110/1010/1110"), 5), G("1110/1510/1110"))],
+    "recolour_smallest_region": [
+        ((G("1110/1010/1110"), 5), G("1110/1510/1110")),
+        ((G("1010/1111/0000"), 5), G("1515/1111/0000")),  # ties: every smallest region
+    ],
     "recolour_minority": [((G("5515/5255"), 3), G("5535/5355"))],
     "majority_per_row": [((G("1121/3343"),), G("1111/3333"))],
     "majority_per_column": [((G("12/12/32"),), G("12/12/12"))],
