@@ -130,10 +130,12 @@ def local_features(g: Grid, kind: str) -> np.ndarray:
     elif kind == "n8":
         offs = tuple((i, j) for i in (1, 0, 2) for j in (1, 0, 2))
     elif kind in ("n4s", "n8s"):  # isotropic: the cell's colour and the set of its neighbours'
+        # colours (a bitmask; the outside adds nothing, so a rule learned inside holds at edges)
         near = N4 if kind == "n4s" else N8
         bits = np.zeros((h, w), dtype=np.int64)
         for i, j in near:
-            bits |= np.left_shift(1, p[i : i + h, j : j + w])  # PAD (outside) is bit 10
+            nb = p[i : i + h, j : j + w]
+            bits |= np.where(nb == PAD, 0, np.left_shift(1, nb))
         return np.stack([g.astype(np.int64), bits], axis=-1)
     elif kind == "rc":
         rows = np.broadcast_to(_bits(g, 1)[:, None], (h, w))

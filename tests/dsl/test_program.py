@@ -77,9 +77,9 @@ def test_local_rule_mod3_reads_position():
 
 def test_local_rule_isotropic_kinds_read_the_set_of_neighbour_colours():
     g = np.array([[0, 0, 0], [0, 2, 0], [0, 0, 3]], dtype=np.int8)
-    # n4s: a 0 on the edge (bit 10: outside) with a 2 among its 4 neighbours -> 5, whichever side
-    out = local_rule(g, "n4s", {(0, (1 << 0) | (1 << 2) | (1 << 10)): 5})
-    assert out.tolist() == [[0, 5, 0], [5, 2, 0], [0, 0, 3]]  # the 3 next to two of them: a new key
-    # n8s: the corner 3 sees the 2 diagonally, and the grid's outside (bit 10)
-    out = local_rule(g, "n8s", {(3, (1 << 0) | (1 << 2) | (1 << 10)): 7})
+    # n4s: a 0 whose 4 neighbours are 0s and a 2 (the outside adds nothing) -> 5, whichever side
+    out = local_rule(g, "n4s", {(0, (1 << 0) | (1 << 2)): 5})
+    assert out.tolist() == [[0, 5, 0], [5, 2, 0], [0, 0, 3]]  # the 0s beside the 3: another key
+    # n8s: the corner 3 sees the 2 diagonally
+    out = local_rule(g, "n8s", {(3, (1 << 0) | (1 << 2)): 7})
     assert out[2, 2] == 7
