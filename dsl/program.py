@@ -123,11 +123,13 @@ def _bits(g: Grid, axis: int) -> np.ndarray:
 def local_features(g: Grid, kind: str) -> np.ndarray:
     """Per-cell feature vectors, shape (h, w, k) int64, for a local-rule kind."""
     h, w = g.shape
-    p = np.full((h + 2, w + 2), PAD, dtype=np.int64)
+    # the outside reads PAD, or background for the z kinds (a rule learned on cells inside then
+    # holds at the edges: 6 ARC-AGI-1 training tasks; n4 / n8 keep PAD for rules about edges)
+    p = np.full((h + 2, w + 2), 0 if kind in ("n4z", "n8z") else PAD, dtype=np.int64)
     p[1:-1, 1:-1] = g
-    if kind == "n4":
+    if kind in ("n4", "n4z"):
         offs = ((1, 1), (0, 1), (2, 1), (1, 0), (1, 2))
-    elif kind == "n8":
+    elif kind in ("n8", "n8z"):
         offs = tuple((i, j) for i in (1, 0, 2) for j in (1, 0, 2))
     elif kind in ("n4s", "n8s"):  # isotropic: the cell's colour and the set of its neighbours'
         # colours (a bitmask; the outside adds nothing, so a rule learned inside holds at edges)

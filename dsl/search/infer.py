@@ -54,7 +54,7 @@ def merge_colour_tables(tables: list, tests: list[Grid]) -> Inferred | None:
 
 # Isotropic kinds before their directional refinements: where both are consistent and cover the
 # tests they agree, and the isotropic one covers more test cells (it generalises across turns).
-LOCAL_KINDS = ("n4s", "n4", "rc", "par", "mod3", "n8s", "n8")
+LOCAL_KINDS = ("n4s", "n4", "n4z", "rc", "par", "mod3", "n8s", "n8", "n8z")
 
 
 def infer_local_rule(

@@ -83,3 +83,11 @@ def test_local_rule_isotropic_kinds_read_the_set_of_neighbour_colours():
     # n8s: the corner 3 sees the 2 diagonally
     out = local_rule(g, "n8s", {(3, (1 << 0) | (1 << 2)): 7})
     assert out[2, 2] == 7
+
+
+def test_local_rule_z_kinds_read_the_outside_as_background():
+    g = np.array([[0, 1], [0, 0]], dtype=np.int8)
+    # n4z: (centre, up, down, left, right); the outside is 0, not PAD
+    out = local_rule(g, "n4z", {(0, 0, 0, 0, 1): 2, (0, 1, 0, 0, 0): 3})
+    assert out.tolist() == [[2, 1], [0, 3]]
+    assert local_rule(g, "n4", {(0, 0, 0, 0, 1): 2}).tolist() == [[0, 1], [0, 0]]  # PAD above
