@@ -55,6 +55,33 @@ def merge_colour_tables(tables: list, tests: list[Grid]) -> Inferred | None:
 # Isotropic kinds before their directional refinements: where both are consistent and cover the
 # tests they agree, and the isotropic one covers more test cells (it generalises across turns).
 LOCAL_KINDS = ("n4s", "n4", "n4z", "rc", "par", "mod3", "n8s", "n8", "n8z")
+# Kinds whose features are a function of n8's: where n8's table is inconsistent, so are theirs
+# (most states checked are; one n8 pass then rules all six out).
+COARSER_THAN_N8 = frozenset({"n4s", "n4", "n4z", "n8s", "n8", "n8z"})
+
+
+def _lookup(preds: list[Grid], vals: np.ndarray, tests: list[Grid], kind: str):
+    """The kind's (table, test coverage), or None when two demo cells with the same features
+    need different colours."""
+    feats = [local_features(p, kind) for p in preds]
+    k = feats[0].shape[-1]
+    keys = np.concatenate([f.reshape(-1, k) for f in feats])
+    test_keys = np.concatenate([local_features(t, kind).reshape(-1, k) for t in tests])
+    # each feature vector as one integer (mixed radix): a 1-D unique is ~10x faster
+    radix = np.maximum(keys.max(axis=0), test_keys.max(axis=0)) + 1
+    weights = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
+    codes = keys @ weights
+    uniq, first, inv = np.unique(codes, return_index=True, return_inverse=True)
+    img = np.zeros(len(uniq), dtype=np.int64)
+    img[inv] = vals
+    if not np.array_equal(img[inv], vals):
+        return None
+    coverage = float(np.isin(test_keys @ weights, uniq).mean()) if len(test_keys) else 1.0
+    rows = keys[first]
+    table = {
+        tuple(int(x) for x in u): int(v) for u, v in zip(rows.tolist(), img.tolist()) if v != u[0]
+    }
+    return table, coverage
 
 
 def infer_local_rule(
@@ -73,27 +100,14 @@ def infer_local_rule(
     """
     partial: tuple[float, str, dict] | None = None
     vals = np.concatenate([o.reshape(-1) for o in outs]).astype(np.int64)
+    n8 = _lookup(preds, vals, tests, "n8") if COARSER_THAN_N8.intersection(kinds) else None
     for kind in kinds:
-        feats = [local_features(p, kind) for p in preds]
-        k = feats[0].shape[-1]
-        keys = np.concatenate([f.reshape(-1, k) for f in feats])
-        test_keys = np.concatenate([local_features(t, kind).reshape(-1, k) for t in tests])
-        # each feature vector as one integer (mixed radix): a 1-D unique is ~10x faster
-        radix = np.maximum(keys.max(axis=0), test_keys.max(axis=0)) + 1
-        weights = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
-        codes = keys @ weights
-        uniq, first, inv = np.unique(codes, return_index=True, return_inverse=True)
-        img = np.zeros(len(uniq), dtype=np.int64)
-        img[inv] = vals
-        if not np.array_equal(img[inv], vals):
+        if kind in COARSER_THAN_N8 and n8 is None:
             continue
-        coverage = float(np.isin(test_keys @ weights, uniq).mean()) if len(test_keys) else 1.0
-        rows = keys[first]
-        table = {
-            tuple(int(x) for x in u): int(v)
-            for u, v in zip(rows.tolist(), img.tolist())
-            if v != u[0]
-        }
+        found = n8 if kind == "n8" else _lookup(preds, vals, tests, kind)
+        if found is None:
+            continue
+        table, coverage = found
         if not table:
             return None
         if coverage == 1.0:
