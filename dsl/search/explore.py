@@ -10,7 +10,7 @@ import numpy as np
 from dsl.program import Program, Ref, Step, constant, op_cost
 from dsl.registry import primitives
 from dsl.search import infer
-from dsl.search.graph import Fn, Graph, fn_us, graph_functions, object_chains, task_colours
+from dsl.search.graph import Fn, Graph, graph_functions, object_chains, task_colours
 from dsl.search.pieces import OVERLAYS, Pieces, words
 from dsl.search.size import affine_rule, predict_sizes
 from dsl.search.verify import Fit, SearchResult, fits_demos, run_all
@@ -206,12 +206,8 @@ def explore(task: Task, cfg: dict, budget: Budget, max_work: float) -> SearchRes
     every = list(range(len(fns)))
     shallow = {*cfg["graph_shallow"], "constant"}
     inner = [i for i in every if fns[i].op not in shallow and not fns[i].chain]
-    # Depth 3 applies the simplest functions (primitive cost, then fewest literals) and among
-    # those the fastest (calibrated time): the most compositions for its work.
-    deep = sorted(inner, key=lambda i: (fns[i].cost, len(fns[i].lits), fn_us(fns[i]), i))
-    deep = sorted(deep[: int(cfg["graph_deep_fns"])])
     for depth in range(1, int(cfg["graph_depth"]) + 1):
-        ids = every if depth == 1 else inner if depth == 2 else deep
+        ids = every if depth == 1 else inner if depth == 2 else inner[: int(cfg["graph_deep_fns"])]
         for parents, fn_ids in _by_total_cost(g, depth, ids):
             for new in g.layer(depth, fn_ids, parents):
                 ex.visit_all(new)

@@ -482,7 +482,7 @@ def ref_lattice_consistent(g, pr, pc, shear, wildcard):
 
 def diagonal_grids(seed):
     """Grids whose rows repeat shifted (colour a function of (c - s * r) mod p), with holes (9)."""
-    for _, rng in random_grids(seed, n=30, max_side=1):
+    for g, rng in random_grids(seed, n=30, max_side=1):
         p, s = int(rng.integers(1, 5)), int(rng.integers(0, 5))
         h, w = int(rng.integers(1, 10)), int(rng.integers(1, 10))
         row = rng.integers(0, 9, size=p)
