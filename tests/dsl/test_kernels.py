@@ -482,13 +482,30 @@ def ref_lattice_consistent(g, pr, pc, shear, wildcard):
 
 def diagonal_grids(seed):
     """Grids whose rows repeat shifted (colour a function of (c - s * r) mod p), with holes (9)."""
-    for g, rng in random_grids(seed, n=30, max_side=1):
+    for _, rng in random_grids(seed, n=30, max_side=1):
         p, s = int(rng.integers(1, 5)), int(rng.integers(0, 5))
         h, w = int(rng.integers(1, 10)), int(rng.integers(1, 10))
         row = rng.integers(0, 9, size=p)
         big = np.array([[row[(c - s * r) % p] for c in range(w)] for r in range(h)])
         holes = rng.random(big.shape) < 0.3
         yield np.ascontiguousarray(np.where(holes, 9, big).astype(np.int8)), rng
+
+
+def test_lattice_class():
+    # pr 1, shear 1, pc 3: a down-right diagonal keeps its class; the next column is the next class
+    assert kernels.lattice_class(0, 0, 1, 3, 1) == kernels.lattice_class(4, 4, 1, 3, 1) == (0, 0)
+    assert kernels.lattice_class(2, 0, 1, 3, 1) == (0, 1)  # (0 - 2) mod 3
+    assert kernels.lattice_class(5, 7, 2, 4, 0) == (1, 3)  # shear 0: residues mod (pr, pc)
+
+
+def test_lattice_consistent():
+    for g, rng in itertools.chain(diagonal_grids(34), periodic_grids(35)):
+        h, w = g.shape
+        pr, pc = int(rng.integers(1, h + 1)), int(rng.integers(1, w + 2))
+        shear = int(rng.integers(0, pc))
+        for wildcard in (-1, 9):
+            got = kernels.lattice_consistent(g, pr, pc, shear, wildcard)
+            assert got == ref_lattice_consistent(g, pr, pc, shear, wildcard)
 
 
 def test_min_lattice():
