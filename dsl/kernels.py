@@ -659,11 +659,7 @@ def min_lattice(g: np.ndarray, wildcard: int) -> tuple[int, int, int]:
     where the column period may exceed the width (diagonal stripes). (h, w, 0) when nothing
     smaller fits."""
     h, w = g.shape
-    known = 0
-    for r in range(h):
-        for c in range(w):
-            if g[r, c] != wildcard:
-                known += 1
+    known = np.count_nonzero(g != wildcard)
     for area in range(1, min(h * w, known) + 1):  # every class needs a known cell
         for pr in range(1, h + 1):
             if area % pr != 0:

@@ -128,7 +128,7 @@ def local_features(g: Grid, kind: str) -> np.ndarray:
     p = np.full((h + 2, w + 2), 0 if kind in ("n4z", "n8z") else PAD, dtype=np.int64)
     p[1:-1, 1:-1] = g
     if kind in ("n4", "n4z"):
-        offs = ((1, 1), (0, 1), (2, 1), (1, 0), (1, 2))
+        offs = ((1, 1), *N4)
     elif kind in ("n8", "n8z"):
         offs = tuple((i, j) for i in (1, 0, 2) for j in (1, 0, 2))
     elif kind in ("n4s", "n8s"):  # isotropic: the cell's colour and the set of its neighbours'
