@@ -29,6 +29,10 @@ class Primitive:
     output: str
     cost: float
     doc: str
+    # What fn(g, c, ...) gives when its first Colour argument c is absent from g: "same" (g
+    # unchanged) or "none" (not applicable); "" when it may still change g. The graph search
+    # skips such applications (tests check the claim on grids without c).
+    absent: str = ""
 
     def __call__(self, *args):
         return self.fn(*args)
@@ -37,8 +41,15 @@ class Primitive:
 _REGISTRY: dict[str, Primitive] = {}
 
 
-def primitive(inputs: tuple[str, ...], output: str, cost: float = 1.0, name: str | None = None):
-    """Decorator: register `fn` as a primitive with this signature and cost."""
+def primitive(
+    inputs: tuple[str, ...],
+    output: str,
+    cost: float = 1.0,
+    name: str | None = None,
+    absent: str = "",
+):
+    """Decorator: register `fn` as a primitive with this signature and cost (`absent`: see
+    Primitive)."""
 
     def register(fn: Callable) -> Callable:
         key = name or fn.__name__
@@ -49,8 +60,10 @@ def primitive(inputs: tuple[str, ...], output: str, cost: float = 1.0, name: str
             raise ValueError(f"primitive {key}: needs a one-line docstring")
         if key in _REGISTRY and _REGISTRY[key].fn is not fn:
             raise ValueError(f"primitive {key} registered twice")
+        if absent not in ("", "same", "none") or (absent and "Colour" not in inputs):
+            raise ValueError(f"primitive {key}: absent={absent!r} needs a Colour argument")
         doc = fn.__doc__.strip().splitlines()[0]
-        _REGISTRY[key] = Primitive(key, fn, tuple(inputs), output, float(cost), doc)
+        _REGISTRY[key] = Primitive(key, fn, tuple(inputs), output, float(cost), doc, absent)
         return fn
 
     return register

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from dsl import kernels
 from dsl.primitives.common import BG, histogram, most_common, out, present
 from dsl.registry import primitive
 from dsl.types import Grid
@@ -23,7 +24,7 @@ def invert_colour_map(mapping: np.ndarray) -> np.ndarray:
     return inv
 
 
-@primitive(("Grid", "Colour", "Colour"), "Grid")
+@primitive(("Grid", "Colour", "Colour"), "Grid", absent="same")
 def replace_colour(g: Grid, old: int, new: int) -> Grid:
     """Replace colour `old` by `new` everywhere."""
     out = g.copy()
@@ -184,9 +185,7 @@ def recolour_minority(g: Grid, c: int) -> Grid:
 
 
 def _majority_along(g: Grid, axis: int) -> Grid:
-    counts = np.stack([(g == c).sum(axis=axis) for c in range(10)])  # (10, lines)
-    best = np.argmax(counts, axis=0).astype(np.int8)
-    return out(np.broadcast_to(best[:, None] if axis == 1 else best[None, :], g.shape))
+    return kernels.line_majority(g, axis)
 
 
 @primitive(("Grid",), "Grid")

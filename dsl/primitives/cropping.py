@@ -26,14 +26,14 @@ def crop_to_content_majority(g: Grid) -> Grid:
     return _crop_not(g, most_common(g))
 
 
-@primitive(("Grid", "Colour"), "Grid")
+@primitive(("Grid", "Colour"), "Grid", absent="none")
 def crop_to_colour(g: Grid, c: int) -> Grid:
     """Crop to the bounding box of the cells of colour `c`."""
     r0, c0, r1, c1 = bbox(g == c)
     return out(g[r0:r1, c0:c1])
 
 
-@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+@primitive(("Grid", "Colour"), "Grid", cost=1.5, absent="none")
 def crop_inside_colour(g: Grid, c: int) -> Grid:
     """Crop to the inside of the bounding box of colour `c` (a frame), frame excluded."""
     r0, c0, r1, c1 = bbox(g == c)

@@ -36,12 +36,7 @@ def _object_boxes(g: Grid) -> np.ndarray:
 @primitive(("Grid", "Colour"), "Grid")
 def fill_bbox_background(g: Grid, c: int) -> Grid:
     """Inside each object's bounding box (8-connected, multicolour) background becomes `c`."""
-    boxes = _object_boxes(g)
-    res = g.copy()
-    for r0, c0, r1, c1, _ in boxes:
-        win = res[r0 : r1 + 1, c0 : c1 + 1]
-        win[win == BG] = c
-    return out(res)
+    return kernels.fill_boxes(g, _object_boxes(g), c, BG)
 
 
 @primitive(("Grid", "Colour"), "Grid")
@@ -162,20 +157,7 @@ def invert_foreground(g: Grid, c: int) -> Grid:
 @primitive(("Grid", "Colour"), "Grid", cost=1.5)
 def box_objects(g: Grid, c: int) -> Grid:
     """Draw a rectangle of colour `c` one cell outside each object's (8-connected) bounding box."""
-    boxes = _object_boxes(g)
-    res = g.copy()
-    h, w = g.shape
-    for r0, c0, r1, c1, _ in boxes:
-        a, b, e, f = r0 - 1, c0 - 1, r1 + 1, c1 + 1
-        for r in range(max(a, 0), min(e, h - 1) + 1):
-            for col in (b, f):
-                if 0 <= col < w and res[r, col] == BG:
-                    res[r, col] = c
-        for col in range(max(b, 0), min(f, w - 1) + 1):
-            for r in (a, e):
-                if 0 <= r < h and res[r, col] == BG:
-                    res[r, col] = c
-    return out(res)
+    return kernels.outline_boxes(g, _object_boxes(g), c, BG)
 
 
 @primitive(("Grid", "Colour"), "Grid", cost=1.5)
@@ -187,32 +169,19 @@ def connect_lines_with(g: Grid, c: int) -> Grid:
 @primitive(("Grid", "Colour"), "Grid", cost=1.5)
 def fill_empty_lines(g: Grid, c: int) -> Grid:
     """Rows and columns that are entirely background become colour `c`."""
-    rows, cols = (g == BG).all(axis=1), (g == BG).all(axis=0)
-    res = g.copy()
-    res[rows, :] = c
-    res[:, cols] = c
-    return out(res)
+    return kernels.fill_blank_lines(g, c, BG)
 
 
 @primitive(("Grid", "Colour"), "Grid", cost=1.5)
 def mark_uniform_rows(g: Grid, c: int) -> Grid:
     """Rows of a single colour become colour `c`; all other rows become background."""
-    rows = (g == g[:, :1]).all(axis=1)
-    return out(np.where(rows[:, None], c, BG) + np.zeros_like(g))
+    return kernels.uniform_rows(g, c, BG)
 
 
 @primitive(("Grid",), "Grid")
 def fill_colour_boxes(g: Grid) -> Grid:
     """Each non-background colour fills the background inside its cells' bounding box."""
-    res = g.copy()
-    for c in range(10):
-        if c == BG or not (g == c).any():
-            continue
-        rows = np.nonzero((g == c).any(axis=1))[0]
-        cols = np.nonzero((g == c).any(axis=0))[0]
-        win = res[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
-        win[win == BG] = c
-    return out(res)
+    return kernels.fill_colour_boxes(g, BG)
 
 
 def _regions(g: Grid) -> tuple[np.ndarray, np.ndarray]:
@@ -223,15 +192,10 @@ def _regions(g: Grid) -> tuple[np.ndarray, np.ndarray]:
     return labels, kernels.component_boxes(labels, n)
 
 
-@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+@primitive(("Grid", "Colour"), "Grid", cost=1.5, absent="same")
 def fill_regions_touching(g: Grid, c: int) -> Grid:
     """Background regions (4-connected) that touch a cell of colour `c` are filled with `c`."""
-    if not (g == BG).any():
-        return out(g)
-    labels, _ = _regions(g)
-    near = kernels.neighbour_mask(np.where(g == c, 1, 0).astype(np.int8), 0, False)
-    hit = np.unique(labels[near & (labels >= 0)])
-    return out(np.where(np.isin(labels, hit), c, g))
+    return kernels.fill_regions_touching(g, BG, c)
 
 
 def _recolour_region(g: Grid, c: int, pick: int) -> Grid:
@@ -313,12 +277,7 @@ def mode_filter(g: Grid) -> Grid:
 def dilate(g: Grid) -> Grid:
     """Background cells next to (4 ways) a non-background cell take its colour (first of up,
     down, left, right)."""
-    res = g.copy()
-    p = np.pad(g, 1)
-    for nb in (p[:-2, 1:-1], p[2:, 1:-1], p[1:-1, :-2], p[1:-1, 2:]):
-        fill = (res == BG) & (nb != BG)
-        res[fill] = nb[fill]
-    return out(res)
+    return kernels.dilate4(g, BG)
 
 
 @primitive(("Grid",), "Grid", cost=1.5)

@@ -12,6 +12,10 @@ def _c(a: np.ndarray) -> Grid:
     return np.ascontiguousarray(a)
 
 
+# Turns are written as reversed views rather than np.rot90, which costs ~9 us a call against
+# ~1.3 us (the graph search applies them to every image it reaches).
+
+
 @primitive(("Grid",), "Grid", cost=0.5)
 def identity(g: Grid) -> Grid:
     """The grid unchanged."""
@@ -21,19 +25,19 @@ def identity(g: Grid) -> Grid:
 @primitive(("Grid",), "Grid")
 def rot90(g: Grid) -> Grid:
     """Rotate 90 degrees clockwise."""
-    return _c(np.rot90(g, -1))
+    return _c(g[::-1].T)
 
 
 @primitive(("Grid",), "Grid")
 def rot180(g: Grid) -> Grid:
     """Rotate 180 degrees."""
-    return _c(np.rot90(g, 2))
+    return _c(g[::-1, ::-1])
 
 
 @primitive(("Grid",), "Grid")
 def rot270(g: Grid) -> Grid:
     """Rotate 90 degrees counter-clockwise."""
-    return _c(np.rot90(g, 1))
+    return _c(g.T[::-1])
 
 
 @primitive(("Grid",), "Grid")
@@ -57,7 +61,7 @@ def transpose(g: Grid) -> Grid:
 @primitive(("Grid",), "Grid")
 def antitranspose(g: Grid) -> Grid:
     """Mirror along the anti-diagonal."""
-    return _c(np.rot90(g, 2).T)
+    return _c(g[::-1, ::-1].T)
 
 
 # The dihedral group in a fixed order, with each element's inverse (used by TTT augmentation

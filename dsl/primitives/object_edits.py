@@ -301,15 +301,10 @@ def extend_segments(g: Grid) -> Grid:
 @primitive(("Grid",), "Grid")
 def remove_isolated_cells(g: Grid) -> Grid:
     """Cells with no same-coloured 4-neighbour become background (pixel noise)."""
-    objs = or_none(objects, g)
-    res = g.copy()
-    for o in objs:
-        if o.size == 1:
-            res[o.top, o.left] = BG
-    return out(res)
+    return np.where(kernels.isolated_mask(g, BG), np.int8(BG), g)
 
 
-@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+@primitive(("Grid", "Colour"), "Grid", cost=1.5, absent="same")
 def move_to_touch(g: Grid, c: int) -> Grid:
     """Every object not of colour `c` slides straight toward the colour-`c` cells until it
     touches them (objects beside the anchor's rows or columns only)."""

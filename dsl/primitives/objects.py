@@ -77,14 +77,17 @@ def make_object(g: Grid, mask: np.ndarray, bg: int) -> Object:
     return _object(g, mask[r0:r1, c0:c1], int(r0), int(c0), bg)
 
 
-def _colours(counts: np.ndarray) -> tuple[int, ...]:
+def _colours(counts: np.ndarray | list[int]) -> tuple[int, ...]:
     """Colours with a non-zero count, most frequent first (ties: lower colour first)."""
-    cl = counts.tolist()
-    return tuple(sorted((c for c in range(10) if cl[c]), key=lambda c: -cl[c]))
+    cl = counts if isinstance(counts, list) else counts.tolist()
+    present = [c for c in range(10) if cl[c]]
+    if len(present) == 1:
+        return (present[0],)
+    return tuple(sorted(present, key=cl.__getitem__, reverse=True))  # stable: ties keep order
 
 
 def _object(
-    g: Grid, m: np.ndarray, r0: int, c0: int, bg: int, counts: np.ndarray | None = None
+    g: Grid, m: np.ndarray, r0: int, c0: int, bg: int, counts: list[int] | None = None
 ) -> Object:
     h, w = m.shape
     patch = np.ascontiguousarray(g[r0 : r0 + h, c0 : c0 + w])
@@ -92,8 +95,8 @@ def _object(
     grid = patch.copy()
     grid[~m] = fill
     if counts is None:
-        counts = np.bincount(patch[m].astype(np.int64), minlength=10)
-    return Object(grid, m, r0, c0, _colours(counts), int(counts.sum()), patch, fill)
+        counts = np.bincount(patch[m].astype(np.int64), minlength=10).tolist()
+    return Object(grid, m, r0, c0, _colours(counts), sum(counts), patch, fill)
 
 
 @by_content()
@@ -107,7 +110,7 @@ def _extract(g: Grid, conn8: bool, multicolour: bool, bg: int) -> Objects:
     if n == 0:
         raise ValueError("no objects")
     boxes = kernels.component_boxes(labels, n)
-    counts = kernels.component_colour_counts(labels, g, n)
+    counts = kernels.component_colour_counts(labels, g, n).tolist()
     objs = []
     for k, (r0, c0, r1, c1, _) in enumerate(boxes.tolist()):
         m = labels[r0 : r1 + 1, c0 : c1 + 1] == k

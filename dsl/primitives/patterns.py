@@ -39,14 +39,14 @@ def _fill_periodic(g: Grid, c: int) -> Grid:
     return res
 
 
-@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+@primitive(("Grid", "Colour"), "Grid", cost=1.5, absent="same")
 def complete_periodic(g: Grid, c: int) -> Grid:
     """Fill the cells of wildcard colour `c` by continuing g's repeating pattern (a rectangular
     period, or rows that repeat shifted: diagonal patterns)."""
     return out(_fill_periodic(g, c))
 
 
-@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+@primitive(("Grid", "Colour"), "Grid", cost=1.5, absent="none")
 def crop_periodic_completed(g: Grid, c: int) -> Grid:
     """Continue g's repeating pattern over wildcard colour `c`; return what was under it."""
     r0, c0, r1, c1 = bbox(g == c)

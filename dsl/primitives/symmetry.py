@@ -25,59 +25,20 @@ def _complete(g: Grid, c: int) -> Grid:
     return res
 
 
-@primitive(("Grid", "Colour"), "Grid")
+@primitive(("Grid", "Colour"), "Grid", absent="same")
 def complete_symmetry(g: Grid, c: int) -> Grid:
     """Fill cells of wildcard colour `c` from their images under the symmetries g has."""
     return out(_complete(g, c))
 
 
-@primitive(("Grid", "Colour"), "Grid")
+@primitive(("Grid", "Colour"), "Grid", absent="none")
 def crop_completed(g: Grid, c: int) -> Grid:
     """Complete the symmetry of g (wildcard colour `c`), then crop to where the wildcard was."""
     r0, c0, r1, c1 = bbox(g == c)
     return out(_complete(g, c)[r0:r1, c0:c1])
 
 
-def _offset_complete(g: Grid, c: int, axis: int) -> Grid:
-    """Mirror-complete along `axis` about the best off-centre axis (wildcard `c`)."""
-    h, w = g.shape
-    n = g.shape[axis]
-    known = g != c
-    best, best_score = None, 0
-    # The mirror axis sits at position s/2 (s = i + mirror(i)); try every one that matches.
-    for s in range(1, 2 * n - 2):
-        idx = np.arange(n)
-        mir = s - idx
-        ok = (mir >= 0) & (mir < n)
-        if ok.sum() < n // 2:
-            continue
-        a = g[idx[ok]] if axis == 0 else g[:, idx[ok]]
-        b = g[mir[ok]] if axis == 0 else g[:, mir[ok]]
-        ka = known[idx[ok]] if axis == 0 else known[:, idx[ok]]
-        kb = known[mir[ok]] if axis == 0 else known[:, mir[ok]]
-        both = ka & kb
-        if (a[both] != b[both]).any():
-            continue
-        score = int(both.sum())
-        if score > best_score:
-            best, best_score = s, score
-    if best is None:
-        raise ValueError("no mirror axis")
-    res = g.copy()
-    idx = np.arange(n)
-    mir = best - idx
-    ok = (mir >= 0) & (mir < n)
-    src, dst = mir[ok], idx[ok]
-    if axis == 0:
-        fill = (res[dst] == c) & (g[src] != c)
-        res[dst] = np.where(fill, g[src], res[dst])
-    else:
-        fill = (res[:, dst] == c) & (g[:, src] != c)
-        res[:, dst] = np.where(fill, g[:, src], res[:, dst])
-    return res
-
-
-@primitive(("Grid", "Colour"), "Grid", cost=2.0)
+@primitive(("Grid", "Colour"), "Grid", cost=2.0, absent="same")
 def complete_mirror_offset(g: Grid, c: int) -> Grid:
     """Fill wildcard colour `c` from left-right and top-bottom mirror axes placed anywhere."""
     if not (g == c).any():
@@ -85,10 +46,9 @@ def complete_mirror_offset(g: Grid, c: int) -> Grid:
     res = g
     for _ in range(2):
         for axis in (1, 0):
-            try:
-                res = _offset_complete(res, c, axis)
-            except ValueError:
-                pass
+            filled, found = kernels.mirror_offset_fill(res, c, axis)
+            if found:
+                res = filled
     if (res == c).sum() == (g == c).sum():
         raise ValueError("nothing completed")
     return out(res)

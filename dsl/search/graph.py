@@ -79,6 +79,10 @@ class Fn:
     # graph: each step is (op, args), an arg PARENT (the input grid), At(k) (step k's value) or a
     # literal. Empty: the edge is the single step `op(parent, *lits)`.
     chain: tuple = ()
+    # A colour literal whose absence from the image decides the result without a call (the
+    # primitive's `absent`): -1 none; with skip_same, the image unchanged, else not applicable.
+    skip_colour: int = -1
+    skip_same: bool = False
 
     def __call__(self, g: Grid, like: Grid | None = None) -> Grid | None:
         try:
@@ -163,10 +167,14 @@ def graph_functions(
         if any(t not in LITERAL_TYPES for t in rest):
             continue
         choices = [colours if t == "Colour" else ints for t in rest]
+        first_colour = rest.index("Colour") if p.absent else -1
+        same = p.absent == "same"
         for lits in itertools.product(*choices):
             if len(rest) == 2 and rest == ("Colour", "Colour") and lits[0] == lits[1]:
                 continue  # replace c by c: the identity
-            fns.append(Fn(p.name, tuple(int(x) for x in lits), p.fn, p.cost))
+            lits = tuple(int(x) for x in lits)
+            skip = lits[first_colour] if first_colour >= 0 else -1
+            fns.append(Fn(p.name, lits, p.fn, p.cost, skip_colour=skip, skip_same=same))
     fns.sort(key=lambda f: (f.cost, len(f.lits), f.op, f.lits))
     return fns
 
@@ -180,6 +188,7 @@ class Images:
         self.h = array("h")
         self.w = array("h")
         self.weight = array("d")  # cell_weight of each image
+        self.colours = array("H")  # bit c set: colour c is in the image
 
     def intern(self, g: Grid) -> int:
         key = (g.shape, g.tobytes())
@@ -191,6 +200,7 @@ class Images:
             self.h.append(g.shape[0])
             self.w.append(g.shape[1])
             self.weight.append(cell_weight(g))
+            self.colours.append(sum(1 << c for c in np.unique(g).tolist()))
         return i
 
 
@@ -221,7 +231,8 @@ class Graph:
         self.seen = {_row_hashes(self.ids[:1])[0].item()}
         # The work budget, in calibrated microseconds of function applications (see op_us)
         self.max_work, self.max_states, self.budget = max_work, max_states, budget
-        self.n_apps = 0
+        self.n_apps = 0  # calls made; n_skipped: applications an absent colour decided
+        self.n_skipped = 0
         self.work = 0.0
         self._blocks: dict[tuple[int, ...], int] = {}  # function list -> id (rows' key)
         self._rows: list[dict[int, dict[int, np.ndarray]]] = [{} for _ in self.inputs]
@@ -239,16 +250,23 @@ class Graph:
         st = self.stores[k]  # views, not copies: this runs once per chunk of new states
         return np.frombuffer(st.h, dtype=np.int16), np.frombuffer(st.w, dtype=np.int16)
 
-    def _row(self, k: int, img: int, fn_ids: list[int]) -> np.ndarray | None:
+    def _row(self, k: int, img: int, fn_ids: list[int], call_us: float) -> np.ndarray | None:
         """Children of one image of input k under each function (-1: not applicable); None when
-        the wall clock ran out (the safety limit) before the row was complete."""
+        the wall clock ran out (the safety limit) before the row was complete. `call_us`: the
+        row's calls' work at REF_CELLS (`_row_us`)."""
         store = self.stores[k]
         g = store.grids[img]
+        has = store.colours[img]
         row = np.empty(len(fn_ids), dtype=np.int32)
         timing = Graph.timing
         t_row = time.perf_counter()
+        n_skipped = 0
         for j, f in enumerate(fn_ids):
             fn = self.fns[f]
+            if fn.skip_colour >= 0 and not has >> fn.skip_colour & 1:
+                row[j] = img if fn.skip_same else -1
+                n_skipped += 1
+                continue
             like = None if fn.like < 0 else store.grids[self.ids[fn.like, k]]
             if timing is None:
                 out = fn(g, like)
@@ -264,13 +282,29 @@ class Graph:
         if timing is not None:
             timing[OVERHEAD][0] += time.perf_counter() - t_row
             timing[OVERHEAD][1] += len(fn_ids)
-        self.n_apps += len(fn_ids)
-        calls_us = float(self.fn_us[fn_ids].sum()) * store.weight[img]
-        self.work += calls_us + self.overhead_us * len(fn_ids)
+        self.n_apps += len(fn_ids) - n_skipped
+        self.n_skipped += n_skipped
+        self.work += call_us * store.weight[img] + self.overhead_us * len(fn_ids)
         if self.budget.expired():
             self.stopped = "time"
             return None
         return row
+
+    def _row_us(self, fn_ids: list[int]) -> Callable[[int], float]:
+        """The calls' work at REF_CELLS of a row of these functions on an image, from the image's
+        colours (bit set): applications that an absent colour decides make no call."""
+        total = float(self.fn_us[fn_ids].sum())
+        by_colour = np.zeros(10)  # work of the functions skipped when colour c is absent
+        for f in fn_ids:
+            if self.fns[f].skip_colour >= 0:
+                by_colour[self.fns[f].skip_colour] += self.fn_us[f]
+        bits = 1 << np.arange(10)
+
+        @functools.cache
+        def row_us(colours: int) -> float:
+            return total - float(by_colour[(colours & bits) == 0].sum())
+
+        return row_us
 
     def add_functions(self, fns: list[Fn]) -> list[int]:
         """Append functions (e.g. size-aware ones bound to a state); their indices."""
@@ -288,7 +322,7 @@ class Graph:
         Stops (setting `stopped`) before a chunk whose applications would pass the work budget,
         so a cut is the same on any machine."""
         fn_ids = list(fn_ids)
-        row_us = float(self.fn_us[fn_ids].sum())  # one row's calls' work at REF_CELLS
+        row_us = self._row_us(fn_ids)
         fn_arr = np.asarray(fn_ids, dtype=np.int32)
         # An image's children under this list of functions are computed once for the whole
         # search, whichever parents and layers reach that image.
@@ -306,7 +340,8 @@ class Graph:
                     for k in range(len(self.inputs))
                 ]
                 weights = [self.stores[k].weight[i] for k, t in enumerate(todo) for i in t]
-                need = row_us * sum(weights) + self.overhead_us * len(fn_ids) * len(weights)
+                calls = [row_us(self.stores[k].colours[i]) for k, t in enumerate(todo) for i in t]
+                need = float(np.dot(calls, weights)) + self.overhead_us * len(fn_ids) * len(weights)
                 if self.work + need <= self.max_work or size == 1:
                     break
                 size //= 2
@@ -315,7 +350,7 @@ class Graph:
                 return
             for k, imgs in enumerate(todo):
                 for i in imgs:
-                    r = self._row(k, i, fn_ids)
+                    r = self._row(k, i, fn_ids, row_us(self.stores[k].colours[i]))
                     if r is None:
                         return
                     rows[k][i] = r

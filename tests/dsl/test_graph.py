@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from dsl.datasets import raw_set, unseen_ids
 from dsl.program import parse
@@ -179,3 +180,36 @@ def test_close_states_are_repaired_by_a_local_rule():
     assert np.array_equal(fit.test_outputs[0], task.test_outputs[0])
     prog = parse(fit.program.text())  # reruns from its text
     assert np.array_equal(prog.run(task.test_inputs[0]), task.test_outputs[0])
+
+
+def test_absent_colour_decides_without_a_call():
+    """replace_colour(5, 1) on images without colour 5 is the image itself, and crop_to_colour(5)
+    is not applicable: no call is made, no call's work is counted, and the children are what the
+    calls would give."""
+    task = _task(lambda g: g[::-1], palette=(0, 1, 2))
+    fns = [
+        f
+        for f in graph_functions((0, 1, 2, 5), (1,))
+        if f.op in ("replace_colour", "crop_to_colour")
+    ]
+    ids = [
+        i
+        for i, f in enumerate(fns)
+        if (f.op, f.lits)
+        in (("replace_colour", (5, 1)), ("crop_to_colour", (5,)), ("replace_colour", (1, 5)))
+    ]
+    g = Graph(task, fns, 10**6, 10**6, Budget(600))
+    (new,) = g.layer(1, ids)
+    assert g.n_skipped == 2 * len(g.inputs) and g.n_apps == len(g.inputs)
+    assert [g.program(int(s)).text() for s in new] == ["x1 = replace_colour(I, 1, 5)\nO = x1"]
+    row = g._rows[0][0][int(g.ids[0, 0])]
+    assert sorted(row.tolist())[0] == -1 and int(g.ids[0, 0]) in row.tolist()
+    assert g.work == pytest.approx(
+        sum(
+            g.fn_us[i] * w
+            for i in ids
+            if fns[i].lits == (1, 5)
+            for w in [s.weight[0] for s in g.stores]
+        )
+        + g.overhead_us * len(ids) * len(g.inputs)
+    )

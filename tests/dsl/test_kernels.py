@@ -596,3 +596,151 @@ def test_greedy_cover():
     assert k == 3 and piece[:3].tolist() == [3, 2, 1]
     assert kernels.greedy_cover(bad[:2], blank[:2], valid, need, care, 5, piece, mode) == -1
     assert [kernels._popcount64(np.uint64(x)) for x in (0, 1, 2**64 - 1)] == [0, 1, 64]
+
+
+# ---- fills and whole-grid rewrites: each against the numpy version it replaced ----
+
+
+def test_isolated_mask():
+    for g, _ in random_grids(40):
+        h, w = g.shape
+        p = np.pad(g, 1, constant_values=-1)
+        same = [p[:-2, 1:-1], p[2:, 1:-1], p[1:-1, :-2], p[1:-1, 2:]]
+        expected = (g != 0) & ~np.any([s == g for s in same], axis=0)
+        np.testing.assert_array_equal(kernels.isolated_mask(g, 0), expected)
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_line_majority(axis):
+    for g, _ in random_grids(41):
+        counts = np.stack([(g == c).sum(axis=axis) for c in range(10)])
+        best = np.argmax(counts, axis=0)  # ties: the lowest colour
+        expected = np.broadcast_to(best[:, None] if axis == 1 else best[None, :], g.shape)
+        got = kernels.line_majority(g, axis)
+        assert got.dtype == np.int8
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_dilate4():
+    for g, _ in random_grids(42, n_colours=3):
+        expected = g.copy()
+        p = np.pad(g, 1)
+        for nb in (p[:-2, 1:-1], p[2:, 1:-1], p[1:-1, :-2], p[1:-1, 2:]):  # up, down, left, right
+            fill = (expected == 0) & (nb != 0)
+            expected[fill] = nb[fill]
+        np.testing.assert_array_equal(kernels.dilate4(g, 0), expected)
+
+
+def test_fill_colour_boxes():
+    for g, _ in random_grids(43, n_colours=4):
+        g = np.where(g == 3, 0, g).astype(np.int8)  # sparser: boxes leave background
+        expected = g.copy()
+        for c in range(1, 10):
+            if (g == c).any():
+                rows = np.nonzero((g == c).any(axis=1))[0]
+                cols = np.nonzero((g == c).any(axis=0))[0]
+                win = expected[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+                win[win == 0] = c
+        np.testing.assert_array_equal(kernels.fill_colour_boxes(g, 0), expected)
+
+
+@pytest.mark.parametrize("colour", [0, 1, 2])
+def test_fill_regions_touching(colour):
+    for g, _ in random_grids(44, n_colours=3):
+        expected = g.copy()
+        labels, n = ref_label(np.where(g == 0, 0, 1), False, False, 1)
+        for k in range(n):
+            region = labels == k
+            touch = any(
+                g[rr, cc] == colour
+                for r, c in zip(*np.nonzero(region))
+                for rr, cc in _neighbours(r, c, *g.shape, False)
+            )
+            if touch and colour != 0:
+                expected[region] = colour
+        np.testing.assert_array_equal(kernels.fill_regions_touching(g, 0, colour), expected)
+
+
+def _random_boxes(rng, h, w, n=3):
+    tops, lefts = rng.integers(0, h, n), rng.integers(0, w, n)
+    bottoms = [rng.integers(t, h) for t in tops]
+    rights = [rng.integers(lf, w) for lf in lefts]
+    rows = [[t, lf, b, r, 0] for t, lf, b, r in zip(tops, lefts, bottoms, rights)]
+    return np.array(rows, dtype=np.int32)
+
+
+def test_fill_boxes():
+    for g, rng in random_grids(45, n_colours=3):
+        boxes = _random_boxes(rng, *g.shape)
+        expected = g.copy()
+        for t, lf, b, r, _ in boxes:
+            win = expected[t : b + 1, lf : r + 1]
+            win[win == 0] = 7
+        np.testing.assert_array_equal(kernels.fill_boxes(g, boxes, 7, 0), expected)
+
+
+def test_outline_boxes():
+    for g, rng in random_grids(46, n_colours=3):
+        h, w = g.shape
+        boxes = _random_boxes(rng, h, w)
+        expected = g.copy()
+        for t, lf, b, r, _ in boxes:
+            ring = [(rr, cc) for rr in (t - 1, b + 1) for cc in range(lf - 1, r + 2)]
+            ring += [(rr, cc) for cc in (lf - 1, r + 1) for rr in range(t - 1, b + 2)]
+            for rr, cc in ring:
+                if 0 <= rr < h and 0 <= cc < w and expected[rr, cc] == 0:
+                    expected[rr, cc] = 7
+        np.testing.assert_array_equal(kernels.outline_boxes(g, boxes, 7, 0), expected)
+
+
+def test_uniform_rows():
+    for g, _ in random_grids(47, n_colours=2, max_side=5):
+        rows = (g == g[:, :1]).all(axis=1)
+        expected = np.where(rows[:, None], 7, 0) + np.zeros_like(g)
+        np.testing.assert_array_equal(kernels.uniform_rows(g, 7, 0), expected)
+
+
+def test_fill_blank_lines():
+    for g, _ in random_grids(48, n_colours=2):
+        g = np.where(g == 1, np.int8(0), np.int8(3)) * (np.arange(g.shape[1]) % 3 == 0)
+        g = np.ascontiguousarray(g.astype(np.int8))
+        expected = g.copy()
+        expected[(g == 0).all(axis=1), :] = 7
+        expected[:, (g == 0).all(axis=0)] = 7
+        np.testing.assert_array_equal(kernels.fill_blank_lines(g, 7, 0), expected)
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_mirror_offset_fill(axis):
+    """Against a brute force over every mirror line, on grids mirrored about an off-centre line
+    with holes of the wildcard colour."""
+    rng = np.random.default_rng(49)
+    for _ in range(60):
+        h, w = rng.integers(2, 9, 2)
+        a = rng.integers(0, 4, (h, w)).astype(np.int8)
+        g = np.concatenate([a, a[::-1][: rng.integers(0, h + 1)]])  # rows mirrored
+        g = np.ascontiguousarray(g if axis == 0 else g.T)
+        g[rng.random(g.shape) < 0.2] = 9
+        n = g.shape[axis]
+        lines = g if axis == 0 else g.T
+        best, best_score = None, 0
+        for s in range(1, 2 * n - 2):
+            pairs = [(i, s - i) for i in range(n) if 0 <= s - i < n]
+            if len(pairs) < n // 2:
+                continue
+            known = [(lines[i] != 9) & (lines[j] != 9) for i, j in pairs]
+            if any((lines[i][k] != lines[j][k]).any() for (i, j), k in zip(pairs, known)):
+                continue
+            score = sum(int(k.sum()) for k in known)
+            if score > best_score:
+                best, best_score = s, score
+        got, found = kernels.mirror_offset_fill(g, 9, axis)
+        assert found == (best is not None)
+        expected = lines.copy()
+        if best is not None:
+            for i in range(n):
+                j = best - i
+                if 0 <= j < n:
+                    hole = (expected[i] == 9) & (lines[j] != 9)
+                    expected[i][hole] = lines[j][hole]
+        np.testing.assert_array_equal(got, expected if axis == 0 else expected.T)

@@ -404,3 +404,26 @@ def test_any_arguments_give_valid_results_or_value_error():
             after = [a for a in args if isinstance(a, np.ndarray)]
             for a, b in zip(after, before):
                 np.testing.assert_array_equal(a, b, err_msg=f"{name} mutated its input")
+
+
+def test_absent_colour_claims():
+    """A primitive that declares `absent` (the graph search skips its call when its first Colour
+    argument is not in the grid) gives the grid unchanged ("same") or ValueError ("none") then."""
+    rng = np.random.default_rng(1)
+    pools = _pools(rng)
+    declared = [p for p in primitives().values() if p.absent]
+    assert len(declared) >= 5
+    for prim in declared:
+        at = prim.inputs.index("Colour")
+        for _ in range(60):
+            args = [pools[t][rng.integers(len(pools[t]))] for t in prim.inputs]
+            g = args[0]
+            missing = [c for c in range(10) if not (g == c).any()]
+            args[at] = missing[rng.integers(len(missing))]
+            try:
+                res = prim(*args)
+            except ValueError:
+                assert prim.absent == "none", (prim.name, args)
+                continue
+            assert prim.absent == "same", (prim.name, args, res)
+            np.testing.assert_array_equal(res, g, err_msg=prim.name)
