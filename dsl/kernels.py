@@ -365,6 +365,48 @@ def mirror_offset_fill(g: np.ndarray, wildcard: int, axis: int) -> tuple[np.ndar
     return out, True
 
 
+@njit(cache=True)
+def separator_colour(g: np.ndarray, bg: int) -> int:
+    """The colour of full-length separator lines: a colour other than `bg` whose every cell
+    lies on a row or column entirely of that colour, with at least one such line but neither
+    every row nor every column one; the most lines wins (ties: the lowest colour); -1: none."""
+    h, w = g.shape
+    row_c = np.full(h, -1, dtype=np.int32)  # a uniform row's colour, else -1
+    col_c = np.full(w, -1, dtype=np.int32)
+    for r in range(h):
+        row_c[r] = g[r, 0]
+        for c in range(1, w):
+            if g[r, c] != g[r, 0]:
+                row_c[r] = -1
+                break
+    for c in range(w):
+        col_c[c] = g[0, c]
+        for r in range(1, h):
+            if g[r, c] != g[0, c]:
+                col_c[c] = -1
+                break
+    best, best_n = -1, 0
+    for colour in range(10):
+        if colour == bg:
+            continue
+        n_rows = 0
+        for r in range(h):
+            n_rows += row_c[r] == colour
+        n_cols = 0
+        for c in range(w):
+            n_cols += col_c[c] == colour
+        if n_rows + n_cols == 0 or n_rows == h or n_cols == w:
+            continue
+        off_lines = False
+        for r in range(h):
+            for c in range(w):
+                if g[r, c] == colour and row_c[r] != colour and col_c[c] != colour:
+                    off_lines = True
+        if not off_lines and n_rows + n_cols > best_n:
+            best, best_n = colour, n_rows + n_cols
+    return best
+
+
 # ---------------------------------------------------------------------------------------------
 # Crop, paste, scale, tile
 

@@ -7,10 +7,10 @@ A program reads its input grid as `I` and ends with `O = <name>`:
     O = x2
 
 Operations are registry primitives plus a few *inferred-parameter* operations defined here
-(`colour_map`, `local_rule`, `tile_blocks`, `constant`): the search learns their literal argument
-(a colour table, a neighbourhood lookup table, ...) from the demonstrations and writes it into the
-program text, so a printed program re-runs without the search. Parsing walks Python's AST with a
-whitelist (names, calls, literals); nothing is evaluated.
+(`colour_map`, `local_rule`, `stamp`, `tile_blocks`, `constant`): the search learns their literal
+argument (a colour table, a neighbourhood lookup table, ...) from the demonstrations and writes it
+into the program text, so a printed program re-runs without the search. Parsing walks Python's
+AST with a whitelist (names, calls, literals); nothing is evaluated.
 """
 
 from __future__ import annotations
@@ -166,6 +166,24 @@ def local_rule(g: Grid, kind: str, table: dict) -> Grid:
     return out.reshape(g.shape)
 
 
+STAMP_BG = 0  # the colour a stamp paints over (the search normalises the background to 0)
+
+
+def stamp(g: Grid, entries: tuple) -> Grid:
+    """Each cell of colour c paints colour k at offset (dr, dc) from it, for every entry
+    (c, dr, dc, k), where that cell of g is background (later entries paint over earlier ones)."""
+    h, w = g.shape
+    res = g.copy()
+    for c, dr, dc, k in entries:
+        rows, cols = np.nonzero(g == c)
+        rows, cols = rows + dr, cols + dc
+        inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
+        rows, cols = rows[inside], cols[inside]
+        blank = g[rows, cols] == STAMP_BG
+        res[rows[blank], cols[blank]] = k
+    return res
+
+
 def tile_blocks(g: Grid, rows: int, cols: int, syms: tuple) -> Grid:
     """A rows x cols mosaic; block (i, j) is symmetry syms[i*cols+j] of the grid (D4 index)."""
     from dsl.primitives.geometry import SYMMETRIES
@@ -190,6 +208,7 @@ def constant(g: Grid, rows: tuple) -> Grid:
 INFERRED: dict[str, tuple[Callable, float]] = {
     "colour_map": (colour_map, 1.0),
     "local_rule": (local_rule, 3.0),
+    "stamp": (stamp, 3.0),
     "tile_blocks": (tile_blocks, 2.0),
     "constant": (constant, 4.0),
 }

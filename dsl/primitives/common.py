@@ -116,25 +116,12 @@ def halves(g: Grid) -> tuple[Grid, Grid]:
 
 
 def separator_colour(g: Grid) -> int:
-    """Colour of full-length separator lines: a non-background colour whose cells all lie on
-    rows or columns entirely of that colour (the most such lines wins); ValueError when none."""
-    best, best_n = -1, 0
-    rows, cols = uniform_rows(g), uniform_cols(g)
-    for c in present(g):
-        if c == BG:
-            continue
-        row_lines, col_lines = rows & (g[:, 0] == c), cols & (g[0, :] == c)
-        n = int(row_lines.sum() + col_lines.sum())
-        if n == 0 or row_lines.all() or col_lines.all():
-            continue
-        on_lines = row_lines[:, None] | col_lines[None, :]
-        if ((g == c) & ~on_lines).any():
-            continue
-        if n > best_n:
-            best, best_n = c, n
-    if best < 0:
+    """Colour of full-length separator lines (`kernels.separator_colour`); ValueError when
+    none."""
+    c = kernels.separator_colour(g, BG)
+    if c < 0:
         raise ValueError("no separator lines")
-    return best
+    return c
 
 
 def _runs(is_line: np.ndarray) -> list[tuple[int, int]]:

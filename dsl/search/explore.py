@@ -118,8 +118,9 @@ class Explorer:
             self.close.append((-acc, cost, s))
 
     def repair(self) -> None:
-        """A learned local rule (infer.infer_local_rule) as a final step on the closest states
-        not tried yet, the best graph_local_rules of them: most demo cells right, then cheapest.
+        """A learned local rule (infer.infer_local_rule) and a stamp (infer.infer_stamp) as a
+        final step on the closest states not tried yet, the best graph_local_rules of them: most
+        demo cells right, then cheapest.
         (The enumeration tries it on its own shallow states; this reaches the graph's deeper
         ones, its object chains and size-aware states.)"""
         t0 = time.monotonic()
@@ -129,11 +130,15 @@ class Explorer:
                 break
             self.repaired.add(s)
             imgs = self.g.images(s)
-            r = infer.infer_local_rule(imgs[: self.n_demo], self.outs, imgs[self.n_demo :])
-            if r:
-                extra = r[2] + self.cfg["local_rule_entry_cost"] * len(r[1][1])
-                prog = self.g.program(s).then(r[0], r[1])
-                self.found(prog, cost + op_cost(r[0]) + extra, "local_rule")
+            demos, tests = imgs[: self.n_demo], imgs[self.n_demo :]
+            for r in (
+                infer.infer_local_rule(demos, self.outs, tests),
+                infer.infer_stamp(demos, self.outs),
+            ):
+                if r:
+                    extra = r[2] + self.cfg["local_rule_entry_cost"] * len(r[1][-1])
+                    prog = self.g.program(s).then(r[0], r[1])
+                    self.found(prog, cost + op_cost(r[0]) + extra, "local_rule")
         self.close = []
         self.seconds["check"] += time.monotonic() - t0
 

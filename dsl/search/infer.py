@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from dsl.primitives.geometry import SYMMETRIES
-from dsl.program import local_features
+from dsl.program import STAMP_BG, local_features, stamp
 from dsl.types import Grid
 
 Inferred = tuple[str, tuple, float]
@@ -117,6 +117,42 @@ def infer_local_rule(
     if partial is None:
         return None
     return ("local_rule", (partial[1], partial[2]), 2.0)
+
+
+def infer_stamp(preds: list[Grid], outs: list[Grid], max_radius: int = 2) -> Inferred | None:
+    """A stamp (`dsl.program.stamp`): what each colour paints around its cells, for outputs that
+    only paint background cells of the state. Within the smallest radius that explains every
+    demo: for each colour and offset, the one colour the outputs show at that offset from every
+    cell of that colour over background (nothing when they show background or disagree). It
+    generalises where a neighbourhood lookup table cannot: each cell paints on its own, so
+    cells near several sources and colours that paint nothing need no example of their own."""
+    if any(p.shape != o.shape for p, o in zip(preds, outs)):
+        return None
+    changed = [p != o for p, o in zip(preds, outs)]
+    if not any(c.any() for c in changed):
+        return None
+    if any((p[c] != STAMP_BG).any() for p, c in zip(preds, changed)):
+        return None
+    colours = sorted({int(c) for p in preds for c in np.unique(p)} - {STAMP_BG})
+    cells = {c: [np.nonzero(p == c) for p in preds] for c in colours}
+    for radius in range(1, max_radius + 1):
+        entries = []
+        for c in colours:
+            for dr in range(-radius, radius + 1):
+                for dc in range(-radius, radius + 1):
+                    seen: set[int] = set()
+                    for (rows, cols), p, o in zip(cells[c], preds, outs):
+                        r, q = rows + dr, cols + dc
+                        inside = (r >= 0) & (r < p.shape[0]) & (q >= 0) & (q < p.shape[1])
+                        r, q = r[inside], q[inside]
+                        blank = p[r, q] == STAMP_BG
+                        seen.update(o[r[blank], q[blank]].tolist())
+                    if len(seen) == 1 and STAMP_BG not in seen:
+                        entries.append((c, dr, dc, seen.pop()))
+        found = tuple(entries)
+        if found and all(np.array_equal(stamp(p, found), o) for p, o in zip(preds, outs)):
+            return ("stamp", (found,), 0.0)
+    return None
 
 
 def infer_tile_blocks(preds: list[Grid], outs: list[Grid]) -> Inferred | None:

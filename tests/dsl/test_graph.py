@@ -213,3 +213,35 @@ def test_absent_colour_decides_without_a_call():
         )
         + g.overhead_us * len(ids) * len(g.inputs)
     )
+
+
+def test_close_states_are_repaired_by_a_stamp():
+    """Red cells paint yellow diagonal corners, blue cells orange sides (over background); the
+    test input has a blue cell beside a red one and a grey cell that paints nothing: a lookup
+    table of neighbourhoods has no example of either, a stamp needs none."""
+
+    def fn(g):
+        out = g.copy()
+        for (r, c), v in np.ndenumerate(g):
+            offs = {2: [(-1, -1), (-1, 1), (1, -1), (1, 1)], 1: [(-1, 0), (1, 0), (0, -1), (0, 1)]}
+            for dr, dc in offs.get(int(v), []):
+                if 0 <= r + dr < g.shape[0] and 0 <= c + dc < g.shape[1] and g[r + dr, c + dc] == 0:
+                    out[r + dr, c + dc] = 4 if v == 2 else 7
+        return out
+
+    demos = []
+    for seed in range(3):
+        g = np.zeros((9, 9), dtype=np.int8)
+        rng = np.random.default_rng(seed)
+        g[rng.integers(1, 4), rng.integers(1, 8)] = 2
+        g[rng.integers(6, 8), rng.integers(1, 8)] = 1  # apart: no cell painted twice
+        demos.append(Pair(g, fn(g)))
+    test = np.zeros((9, 9), dtype=np.int8)
+    test[2, 2], test[2, 4], test[6, 6] = 2, 1, 5
+    task = Task("t", demos, [test], [fn(test)])
+    off = {**SMALL, "graph_depth": 1, "pieces": False, "graph_local_rules": 0}
+    res = explore(task, {**off, "graph_local_rules": 64}, Budget(600), 400_000)
+    fit = next(f for f in res.fits if f.program.steps[-1].op == "stamp")
+    assert np.array_equal(fit.test_outputs[0], task.test_outputs[0])
+    prog = parse(fit.program.text())
+    assert np.array_equal(prog.run(test), task.test_outputs[0])

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from dsl.primitives.geometry import rot90
-from dsl.program import ParseError, Program, Ref, Step, local_rule, parse
+from dsl.program import ParseError, Program, Ref, Step, local_rule, parse, stamp
 
 
 def _prog() -> Program:
@@ -91,3 +91,13 @@ def test_local_rule_z_kinds_read_the_outside_as_background():
     out = local_rule(g, "n4z", {(0, 0, 0, 0, 1): 2, (0, 1, 0, 0, 0): 3})
     assert out.tolist() == [[2, 1], [0, 3]]
     assert local_rule(g, "n4", {(0, 0, 0, 0, 1): 2}).tolist() == [[0, 1], [0, 0]]  # PAD above
+
+
+def test_stamp_paints_around_each_cell_of_a_colour_over_background_only():
+    g = np.array([[0, 0, 0, 0], [0, 1, 0, 2], [0, 0, 0, 0]], dtype=np.int8)
+    entries = ((1, -1, 0, 7), (1, 0, 1, 7), (2, 0, -1, 4), (2, -1, 1, 5))  # last one: outside
+    out = stamp(g, entries)
+    assert out.tolist() == [[0, 7, 0, 0], [0, 1, 4, 2], [0, 0, 0, 0]]  # (1, 2): 7 then 4
+    assert g.tolist()[1] == [0, 1, 0, 2]  # input untouched
+    prog = parse(f"x1 = stamp(I, {entries!r})\nO = x1")  # negative offsets parse back
+    assert np.array_equal(prog.run(g), out)
