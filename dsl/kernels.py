@@ -818,7 +818,7 @@ def outline_boxes(g: np.ndarray, boxes: np.ndarray, colour: int, bg: int) -> np.
 
 
 @njit(cache=True)
-def uniform_rows(g: np.ndarray, colour: int, bg: int) -> np.ndarray:
+def mark_uniform_rows(g: np.ndarray, colour: int, bg: int) -> np.ndarray:
     """Rows of one colour become `colour`, all other rows `bg`."""
     h, w = g.shape
     out = np.empty((h, w), dtype=np.int8)

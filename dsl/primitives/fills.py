@@ -175,7 +175,7 @@ def fill_empty_lines(g: Grid, c: int) -> Grid:
 @primitive(("Grid", "Colour"), "Grid", cost=1.5)
 def mark_uniform_rows(g: Grid, c: int) -> Grid:
     """Rows of a single colour become colour `c`; all other rows become background."""
-    return kernels.uniform_rows(g, c, BG)
+    return kernels.mark_uniform_rows(g, c, BG)
 
 
 @primitive(("Grid",), "Grid")

@@ -693,11 +693,11 @@ def test_outline_boxes():
         np.testing.assert_array_equal(kernels.outline_boxes(g, boxes, 7, 0), expected)
 
 
-def test_uniform_rows():
+def test_mark_uniform_rows():
     for g, _ in random_grids(47, n_colours=2, max_side=5):
         rows = (g == g[:, :1]).all(axis=1)
         expected = np.where(rows[:, None], 7, 0) + np.zeros_like(g)
-        np.testing.assert_array_equal(kernels.uniform_rows(g, 7, 0), expected)
+        np.testing.assert_array_equal(kernels.mark_uniform_rows(g, 7, 0), expected)
 
 
 def test_fill_blank_lines():
