@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -199,11 +200,15 @@ class Candidate:
 
 @dataclass
 class Budget:
-    """Wall-clock budget (seconds from creation) and an optional memory cap in MB."""
+    """Wall-clock budget (seconds from creation) and an optional memory cap in MB. `on_partial`,
+    set by the runner: where a solver may hand over a provisional result (`partial`) before it
+    finishes; the runner keeps the last one and uses it if the task is then cut off by its time
+    or memory limit, so what was already found is not lost."""
 
     seconds: float
     memory_mb: int | None = None
     start: float = field(default_factory=time.monotonic)
+    on_partial: Callable[[SolveResult], None] | None = field(default=None, compare=False)
 
     def elapsed(self) -> float:
         return time.monotonic() - self.start
@@ -213,6 +218,11 @@ class Budget:
 
     def expired(self) -> bool:
         return self.remaining() <= 0.0
+
+    def partial(self, result: SolveResult) -> None:
+        """Report a provisional result (nothing happens where no runner listens)."""
+        if self.on_partial is not None:
+            self.on_partial(result)
 
     def share(self, fraction: float) -> Budget:
         """A sub-budget: `fraction` of what remains now."""

@@ -76,6 +76,7 @@ class EnsembleSolver(Solver):
         if self.dsl_max_s is not None and not declined:
             dsl_budget.seconds = min(dsl_budget.seconds, self.dsl_max_s)
         dsl_out = self.dsl.solve(task, dsl_budget).candidates
+        _stamp_ranks(dsl_out, self.dsl.name)
         confident = all(self.confident(task, r) for r in dsl_out)
         # names, confidence and bonus let ensemble.ablation replay every strategy and routing
         detail = {
@@ -93,6 +94,9 @@ class EnsembleSolver(Solver):
         elif self.route == "adaptive" and confident:
             detail["ttt"] = "skipped: confident program"
         else:
+            # the DSL's answer now, kept if TTT then overruns the task's limit (a 30 s default run
+            # lost a program found at 4 s this way)
+            budget.partial(SolveResult(dsl_out, {**detail, "ttt": "cut off: DSL's answer only"}))
             verified = None
             if self.strategy == "poe":  # TTT scores the verified outputs too
                 verified = [[c.grid for c in r if fits_demos(c)] for r in dsl_out]
@@ -102,7 +106,6 @@ class EnsembleSolver(Solver):
             detail["ttt_s"] = round(budget.elapsed() - detail["dsl_s"], 3)
             # TTT's own notes: its data, training (loss curve, throughput) and views
             detail["ttt_detail"] = ttt_res.detail
-        _stamp_ranks(dsl_out, self.dsl.name)
         _stamp_ranks(ttt_out, self.ttt.name)
         combine = STRATEGIES[self.strategy]
         ranked = [

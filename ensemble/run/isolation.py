@@ -1,7 +1,9 @@
 """One killable child process: `run_killable(fn, args, limit_s, memory_mb)` forks a child that
-runs `fn(*args)` and sends back its return value; the parent polls it and SIGKILLs it (and what it
-started) past `limit_s` seconds or `memory_mb` of resident memory. A kill stops code stuck inside
-compiled code, which no in-process timeout can. The child dies with its parent (Linux).
+runs `fn(*args, report)` and sends back its return value, and whatever it passed to `report`
+before (provisional results); the parent polls it and SIGKILLs it (and what it started) past
+`limit_s` seconds or `memory_mb` of resident memory, keeping the last provisional result. A kill
+stops code stuck inside compiled code, which no in-process timeout can. The child dies with its
+parent (Linux).
 """
 
 from __future__ import annotations
@@ -25,13 +27,15 @@ _POLL_S = 0.05
 @dataclass
 class ChildOutcome:
     """How a child ended: `ended` is "answered", "timeout", "memory" or "died" (then `value` is
-    None and `exit_code` says how); `peak_mb` is the resident memory sampled every 50 ms (0.0 when
-    it finished before the first sample)."""
+    None and `exit_code` says how); `partial` is the last provisional result it reported (None:
+    none); `peak_mb` is the resident memory sampled every 50 ms (0.0 when it finished before the
+    first sample)."""
 
     ended: str
     value: Any = None
     exit_code: int | None = None
     peak_mb: float = 0.0
+    partial: Any = None
 
 
 def limit_threads(n: int) -> None:
@@ -57,7 +61,8 @@ def _die_with_parent(parent: int) -> None:
 
 def _child(conn, fn: Callable, args: tuple, parent: int) -> None:
     _die_with_parent(parent)
-    conn.send(fn(*args))
+    value = fn(*args, lambda v: conn.send(("partial", v)))
+    conn.send(("answer", value))
     conn.close()
 
 
@@ -123,27 +128,39 @@ def _reap(pid: int, timeout: float = 10.0) -> int:
 def run_killable(
     fn: Callable, args: tuple, limit_s: float, memory_mb: float | None = None
 ) -> ChildOutcome:
-    """Run `fn(*args)` (its return value must pickle) in a forked child under a hard time limit
-    and an optional memory cap; the child is gone when this returns."""
+    """Run `fn(*args, report)` (its return value, and what it passes to `report`, must pickle) in
+    a forked child under a hard time limit and an optional memory cap; the child is gone when
+    this returns."""
     recv, send = mp.Pipe(duplex=False)
     pid = _fork_child(_child, (send, fn, args, os.getpid()))
     send.close()
     deadline = time.monotonic() + limit_s
     watcher = psutil.Process(pid)
-    out, code = None, None
+    out, code, partial = None, None, None
+
+    def read(wait: float) -> bool:
+        """Take the child's messages while they come; True once it answered or closed."""
+        nonlocal out, partial
+        while recv.poll(wait):
+            try:
+                kind, value = recv.recv()
+            except EOFError:  # died before answering
+                return True
+            if kind == "answer":
+                out = ChildOutcome("answered", value)
+                return True
+            partial, wait = value, 0
+        return False
+
     peak = 0.0
     try:
         while True:
             peak = max(peak, _rss_mb(watcher))
-            if recv.poll(_POLL_S):
-                with suppress(EOFError):  # EOF: died before answering
-                    out = ChildOutcome("answered", recv.recv())
+            if read(_POLL_S):
                 break
             code = _exit_status(pid)
             if code is not None:
-                if recv.poll(0):  # it answered just before exiting
-                    with suppress(EOFError):
-                        out = ChildOutcome("answered", recv.recv())
+                read(0)  # what it sent just before exiting
                 break
             if time.monotonic() > deadline:
                 out = ChildOutcome("timeout")
@@ -157,5 +174,5 @@ def run_killable(
             code = _reap(pid)
         recv.close()
     out = out or ChildOutcome("died")
-    out.exit_code, out.peak_mb = code, peak
+    out.exit_code, out.peak_mb, out.partial = code, peak, partial
     return out

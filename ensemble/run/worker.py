@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import time
 import traceback
+from collections.abc import Callable
 
-from dsl.types import Budget, Solver, Task
+from dsl.types import Budget, Solver, SolveResult, Task
 from ensemble.run.isolation import limit_threads, run_killable
 from ensemble.run.records import make_record
 from ensemble.run.status import Status
@@ -35,23 +36,37 @@ def build_solver(solver_cfg: dict, warm: bool = True) -> Solver:
     return solver
 
 
-def _solve(task: Task, solver_cfg: dict, task_s: float, memory_mb: int | None) -> dict:
-    """Run the solver in this process; returns {"status", "candidates"|"error"}."""
+def _answer(task: Task, result: SolveResult) -> dict:
+    """A solver's result as the runner keeps it: {"status": "ok", "candidates", "solver_detail"}."""
+    if len(result.candidates) != len(task.test_inputs):
+        raise ValueError(
+            f"solver returned {len(result.candidates)} lists for "
+            f"{len(task.test_inputs)} test inputs"
+        )
+    out = {
+        "status": Status.OK.value,
+        "candidates": [[c.to_json() for c in ranked] for ranked in result.candidates],
+    }
+    if result.detail:  # task-level notes (routing, too long, ...)
+        out["solver_detail"] = json.loads(json.dumps(result.detail, default=str))
+    return out
+
+
+def _solve(
+    task: Task,
+    solver_cfg: dict,
+    task_s: float,
+    memory_mb: int | None,
+    report: Callable[[dict], None] | None = None,
+) -> dict:
+    """Run the solver in this process; returns {"status", "candidates"|"error"}. `report` gets
+    each provisional result the solver hands over (`Budget.partial`), in the same form."""
     try:
         solver = build_solver(solver_cfg)
-        result = solver.solve(task, Budget(task_s, memory_mb))
-        if len(result.candidates) != len(task.test_inputs):
-            raise ValueError(
-                f"solver returned {len(result.candidates)} lists for "
-                f"{len(task.test_inputs)} test inputs"
-            )
-        out = {
-            "status": Status.OK.value,
-            "candidates": [[c.to_json() for c in ranked] for ranked in result.candidates],
-        }
-        if result.detail:  # task-level notes (routing, too long, ...)
-            out["solver_detail"] = json.loads(json.dumps(result.detail, default=str))
-        return out
+        budget = Budget(task_s, memory_mb)
+        if report is not None:
+            budget.on_partial = lambda r: report(_answer(task, r))
+        return _answer(task, solver.solve(task, budget))
     except MemoryError:
         return {"status": Status.OOM.value, "error": "MemoryError"}
     except Exception as e:  # noqa: BLE001 - any solver failure is recorded against the task
@@ -59,14 +74,15 @@ def _solve(task: Task, solver_cfg: dict, task_s: float, memory_mb: int | None) -
         return {"status": Status.ERROR.value, "error": f"{type(e).__name__}: {e}\n{tb}"}
 
 
-def _solve_in_child(task, solver_cfg, task_s, memory_mb, threads) -> dict:
+def _solve_in_child(task, solver_cfg, task_s, memory_mb, threads, report) -> dict:
     limit_threads(threads)
-    return _solve(task, solver_cfg, task_s, memory_mb)
+    return _solve(task, solver_cfg, task_s, memory_mb, report)
 
 
 def solve_isolated(task, solver_cfg, task_s, grace_s, memory_mb, threads) -> dict:
     """`_solve` in a killable child: past `task_s + grace_s` a timeout, past `memory_mb` an oom,
-    a child that dies without answering an error."""
+    a child that dies without answering an error; each keeps the candidates of the last
+    provisional result the solver reported, if any (the error says so)."""
     limit = task_s + grace_s
     args = (task, solver_cfg, task_s, memory_mb, threads)
     child = run_killable(_solve_in_child, args, limit, memory_mb)
@@ -80,6 +96,9 @@ def solve_isolated(task, solver_cfg, task_s, grace_s, memory_mb, threads) -> dic
         code = child.exit_code or 0
         why = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
         result = {"status": Status.ERROR.value, "error": f"worker process died ({why})"}
+    if child.ended != "answered" and child.partial is not None:
+        kept = {k: v for k, v in child.partial.items() if k != "status"}
+        result = {**kept, **result, "error": f"{result['error']}; kept its provisional answer"}
     result["peak_rss_mb"] = round(child.peak_mb, 1) or None  # None: done before the first sample
     return result
 

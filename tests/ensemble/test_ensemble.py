@@ -130,6 +130,21 @@ def test_poe_strategy_hands_verified_outputs_to_ttt():
     assert [[g.tolist() for g in per] for per in ttt.extra] == [[A]]
 
 
+def test_dsl_answer_is_handed_over_before_ttt_runs():
+    """The DSL's candidates are reported as provisional (Budget.partial) before TTT starts, so
+    a TTT that overruns the task's limit does not lose them; none when TTT is skipped."""
+    got = []
+    task = Task.from_json("t", make_task())
+    ens = ensemble_solver(FixedSolver("dsl", [(A, NEAR)]), FixedSolver("ttt", [(B, {})]))
+    ens.solve(task, Budget(5, on_partial=got.append))
+    assert len(got) == 1 and grids(got[0].candidates[0]) == [A]
+    assert got[0].detail["ttt"].startswith("cut off")
+    sure = {**FIT, "n_fitting": 2}  # two programs agree: confident
+    confident = ensemble_solver(FixedSolver("dsl", [(A, sure)]), FixedSolver("ttt", [(B, {})]))
+    confident.solve(task, Budget(5, on_partial=got.append))
+    assert len(got) == 1  # adaptive routing skipped TTT: the answer is final at once
+
+
 def test_bad_strategy_named():
     with pytest.raises(ValueError, match="strategy 'vote'"):
         ensemble_solver(None, None, strategy="vote")
