@@ -81,8 +81,8 @@ def _solve_in_child(task, solver_cfg, task_s, memory_mb, threads, report) -> dic
 
 def solve_isolated(task, solver_cfg, task_s, grace_s, memory_mb, threads) -> dict:
     """`_solve` in a killable child: past `task_s + grace_s` a timeout, past `memory_mb` an oom,
-    a child that dies without answering an error; each keeps the candidates of the last
-    provisional result the solver reported, if any (the error says so)."""
+    a child that dies without answering (or a solver that raises) an error; each keeps the
+    candidates of the last provisional result the solver reported, if any (the error says so)."""
     limit = task_s + grace_s
     args = (task, solver_cfg, task_s, memory_mb, threads)
     child = run_killable(_solve_in_child, args, limit, memory_mb)
@@ -96,7 +96,7 @@ def solve_isolated(task, solver_cfg, task_s, grace_s, memory_mb, threads) -> dic
         code = child.exit_code or 0
         why = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
         result = {"status": Status.ERROR.value, "error": f"worker process died ({why})"}
-    if child.ended != "answered" and child.partial is not None:
+    if result["status"] != Status.OK.value and child.partial is not None:
         kept = {k: v for k, v in child.partial.items() if k != "status"}
         result = {**kept, **result, "error": f"{result['error']}; kept its provisional answer"}
     result["peak_rss_mb"] = round(child.peak_mb, 1) or None  # None: done before the first sample

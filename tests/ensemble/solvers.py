@@ -184,9 +184,15 @@ class ProvisionalSolver(_Marked):
     """Hands over its answer as provisional (`Budget.partial`), then sleeps forever on the tasks
     in bad_ids, as an ensemble whose second solver overruns the task's limit."""
 
+    def __init__(self, crash: bool = False, **kw):
+        super().__init__(**kw)
+        self.crash = crash  # raise instead of sleeping
+
     def solve(self, task: Task, budget: Budget, extra=None) -> SolveResult:
         self.mark(task)
         budget.partial(self.answer(task))
         if task.id in self.bad_ids:
+            if self.crash:
+                raise RuntimeError("deliberate crash after a provisional answer")
             time.sleep(10**6)
         return self.answer(task)

@@ -55,15 +55,16 @@ def test_hang_costs_the_task_its_budget_not_the_run(good_dir, tmp_path, solver):
     assert len(json.loads((tmp_path / "submission.json").read_text())) == 6
 
 
-def test_timeout_keeps_the_provisional_answer(good_dir, tmp_path):
-    """A solver cut off by the task's limit after handing over a provisional answer: the task
-    is still a timeout, and its attempts are that answer (scored, in the submission)."""
-    summary = run(cfg(good_dir, "ProvisionalSolver", task_s=1.0, bad_ids=["t1"]), tmp_path,
-                  progress=False)  # fmt: skip
+@pytest.mark.parametrize("crash, status", [(False, "timeout"), (True, "error")])
+def test_cut_off_task_keeps_the_provisional_answer(good_dir, tmp_path, crash, status):
+    """A solver cut off by the task's limit (or raising) after handing over a provisional
+    answer: the task keeps its status, and its attempts are that answer (scored, submitted)."""
+    c = cfg(good_dir, "ProvisionalSolver", task_s=1.0, bad_ids=["t1"], crash=crash)
+    summary = run(c, tmp_path, progress=False)
     rec = records(tmp_path)["t1"]
-    assert rec["status"] == "timeout" and "provisional" in rec["error"]
+    assert rec["status"] == status and "provisional" in rec["error"]
     assert rec["correct"] == [True] and rec["attempt_sources"][0][0] == "test"
-    assert summary["status_counts"]["timeout"] == 1 and summary["score"] == 1.0
+    assert summary["status_counts"][status] == 1 and summary["score"] == 1.0
 
 
 @pytest.mark.parametrize("solver, words", [("CrashSolver", "deliberate crash"),
