@@ -63,12 +63,12 @@ def search_config(preset: str, overrides: list[str]) -> dict:
 
 def solve_one(task: Task, search: dict, task_s: float) -> dict:
     """Run DSLSolver on one task; per-task record with the 2-attempt score."""
-    from dsl.registry import warm_up
     from dsl.solver import DSLSolver
 
-    warm_up()  # once per worker, as arc-solve's: JIT compiling is not the task's time
+    solver = DSLSolver(search=search)
+    solver.warmup()  # once per worker, as arc-solve's: JIT compiling is not the task's time
     t0 = time.monotonic()
-    res = DSLSolver(search=search).solve(task, Budget(task_s))
+    res = solver.solve(task, Budget(task_s))
     cands = res.candidates
     dt = time.monotonic() - t0
     correct = []

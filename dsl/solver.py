@@ -24,10 +24,13 @@ class DSLSolver(Solver):
 
     def warmup(self) -> None:
         """Compile the kernels once per worker (10 s with a cold Numba cache, under 1 s warm) so
-        that tasks, forked from the worker, do not pay for it inside their budget."""
+        that tasks, forked from the worker, do not pay for it inside their budget: every
+        primitive once, then one small search."""
         from dsl.registry import warm_up
+        from dsl.search.core import warm_up_search
 
         warm_up()
+        warm_up_search()
 
     def solve(
         self, task: Task, budget: Budget, extra: list[list[Grid]] | None = None

@@ -368,6 +368,39 @@ def search(task: Task, budget: Budget, cfg: dict | None = None) -> SearchResult:
     return res
 
 
+_searched = False  # warm_up_search ran in this process
+
+
+def warm_up_search() -> None:
+    """One small search (graph, pieces, learned final steps, enumeration) on a made-up task, so
+    the kernels only a search calls, with the argument types a search passes, compile (or load
+    from Numba's disk cache) in a long-lived process, not inside the first tasks' budgets (with
+    a cold cache they had stopped the first tasks of a run by the clock). Once a process."""
+    global _searched
+    if _searched:
+        return
+    _searched = True
+    search(warm_up_task(), Budget(60), WARM_UP_CFG)
+
+
+WARM_UP_CFG = {"graph_max_work_s": 0.2, "max_evals": 2000}
+
+
+def warm_up_task() -> Task:
+    """A made-up task with no short program (a flip, then a recolouring by the cell above), so
+    its search runs every stage: graph, repairs, pieces, enumeration."""
+    from dsl.types import Pair
+
+    rng = np.random.default_rng(0)
+    pairs = []
+    for _ in range(3):
+        g = rng.choice(np.array([0, 0, 0, 1, 2], dtype=np.int8), size=(6, 6))
+        out = g[::-1].copy()
+        out[(out == 1) & (np.roll(out, 1, axis=0) == 0)] = 3
+        pairs.append(Pair(g, out))
+    return Task("warm-up", pairs[:2], [pairs[2].input], [pairs[2].output])
+
+
 def nominal_seconds(budget: Budget) -> float:
     """The budget's seconds at 0.1 s, ignoring up to 50 ms already spent by the caller (a budget
     handed down as "what remains" is a few ms short of its nominal value): what work budgets are

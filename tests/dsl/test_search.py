@@ -139,3 +139,13 @@ def test_time_to_solve_curve():
 
     rows = [{"solved_at_s": 0.7}, {"solved_at_s": 4.0}, {"solved_at_s": None}, {}]
     assert time_to_solve(rows, 6.0) == "0.5s:0 1s:1 2s:1 3s:1 5s:2 6s:2"
+
+
+def test_warm_up_search_runs_every_stage():
+    """The worker's warm-up search reaches pieces and the enumeration, so their kernels compile
+    there rather than in a task's budget."""
+    from dsl.search.core import WARM_UP_CFG, search, warm_up_task
+
+    res = search(warm_up_task(), Budget(60), WARM_UP_CFG)
+    assert any(f.stage == "pieces" for f in res.fits)
+    assert res.stage_s["enumerate"] > 0 and res.stage_s["check"] > 0
