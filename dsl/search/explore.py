@@ -135,7 +135,7 @@ class Explorer:
                 infer.infer_local_rule(demos, self.outs, tests),
                 infer.infer_stamp(demos, self.outs),
             ):
-                if r:
+                if r:  # r[1][-1]: the learned table (a rule's dict, a stamp's entries)
                     extra = r[2] + self.cfg["local_rule_entry_cost"] * len(r[1][-1])
                     prog = self.g.program(s).then(r[0], r[1])
                     self.found(prog, cost + op_cost(r[0]) + extra, "local_rule")

@@ -134,22 +134,24 @@ def infer_stamp(preds: list[Grid], outs: list[Grid], max_radius: int = 2) -> Inf
     if any((p[c] != STAMP_BG).any() for p, c in zip(preds, changed)):
         return None
     colours = sorted({int(c) for p in preds for c in np.unique(p)} - {STAMP_BG})
-    cells = {c: [np.nonzero(p == c) for p in preds] for c in colours}
+    # every offset's entry within max_radius, once; a smaller radius keeps those within it
+    # (the same order: row-major offsets, colour by colour)
+    entries = []
+    for c in colours:
+        cells = [np.nonzero(p == c) for p in preds]
+        for dr in range(-max_radius, max_radius + 1):
+            for dc in range(-max_radius, max_radius + 1):
+                seen: set[int] = set()
+                for (rows, cols), p, o in zip(cells, preds, outs):
+                    r, q = rows + dr, cols + dc
+                    inside = (r >= 0) & (r < p.shape[0]) & (q >= 0) & (q < p.shape[1])
+                    r, q = r[inside], q[inside]
+                    blank = p[r, q] == STAMP_BG
+                    seen.update(o[r[blank], q[blank]].tolist())
+                if len(seen) == 1 and STAMP_BG not in seen:
+                    entries.append((c, dr, dc, seen.pop()))
     for radius in range(1, max_radius + 1):
-        entries = []
-        for c in colours:
-            for dr in range(-radius, radius + 1):
-                for dc in range(-radius, radius + 1):
-                    seen: set[int] = set()
-                    for (rows, cols), p, o in zip(cells[c], preds, outs):
-                        r, q = rows + dr, cols + dc
-                        inside = (r >= 0) & (r < p.shape[0]) & (q >= 0) & (q < p.shape[1])
-                        r, q = r[inside], q[inside]
-                        blank = p[r, q] == STAMP_BG
-                        seen.update(o[r[blank], q[blank]].tolist())
-                    if len(seen) == 1 and STAMP_BG not in seen:
-                        entries.append((c, dr, dc, seen.pop()))
-        found = tuple(entries)
+        found = tuple(e for e in entries if max(abs(e[1]), abs(e[2])) <= radius)
         if found and all(np.array_equal(stamp(p, found), o) for p, o in zip(preds, outs)):
             return ("stamp", (found,), 0.0)
     return None
