@@ -9,7 +9,8 @@ A program reads its input grid as `I` and ends with `O = <name>`:
 Operations are registry primitives plus a few *inferred-parameter* operations defined here
 (`colour_map`, `local_rule`, `stamp`, `tile_blocks`, `constant`): the search learns their literal
 argument (a colour table, a neighbourhood lookup table, ...) from the demonstrations and writes it
-into the program text, so a printed program re-runs without the search. Parsing walks Python's
+into the program text, so a printed program re-runs without the search. `rank_colours` and
+`unrank_colours` wrap what the search found on colour-ranked grids. Parsing walks Python's
 AST with a whitelist (names, calls, literals); nothing is evaluated.
 """
 
@@ -205,7 +206,26 @@ def constant(g: Grid, rows: tuple) -> Grid:
     return np.ascontiguousarray(np.array(rows, dtype=np.int8))
 
 
+def rank_colours(g: Grid) -> Grid:
+    """`g` with its colours relabelled by frequency (`rank_table`): the first step of a program
+    the search found on a task whose grids were each ranked so."""
+    from dsl.primitives.colour import rank_table
+
+    return np.ascontiguousarray(rank_table(g)[g])
+
+
+def unrank_colours(g: Grid, ref: Grid) -> Grid:
+    """The inverse of `rank_colours(ref)` applied to `g`: a ranked program's answer in the
+    colours of its input `ref`."""
+    from dsl.primitives.colour import invert_colour_map, rank_table
+
+    return np.ascontiguousarray(invert_colour_map(rank_table(ref))[g])
+
+
 INFERRED: dict[str, tuple[Callable, float]] = {
+    # the pair costs 0.5: on equal programs the plain one ranks first
+    "rank_colours": (rank_colours, 0.25),
+    "unrank_colours": (unrank_colours, 0.25),
     "colour_map": (colour_map, 1.0),
     "local_rule": (local_rule, 3.0),
     "stamp": (stamp, 3.0),

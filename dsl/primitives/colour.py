@@ -24,6 +24,27 @@ def invert_colour_map(mapping: np.ndarray) -> np.ndarray:
     return inv
 
 
+def rank_table(g: Grid) -> np.ndarray:
+    """A permutation of the 10 colours that relabels `g`'s colours by frequency: the most common
+    becomes 0, the next 1, ... (ties: the first seen in reading order first). Colours absent from
+    `g` keep their own number where it is free, so a colour an output adds keeps one name across
+    grids whose colours differ; the rest fill the numbers `g`'s colours left. Not a search
+    primitive: the search's ranked pass (dsl.search.normalize) maps each grid by its own table."""
+    flat = g.reshape(-1)
+    counts = np.bincount(flat, minlength=10)
+    colours, first = np.unique(flat, return_index=True)
+    seen = dict(zip(colours.tolist(), first.tolist()))
+    order = sorted(seen, key=lambda c: (-counts[c], seen[c]))
+    k = len(order)
+    table = np.arange(10, dtype=np.int8)
+    table[order] = np.arange(k, dtype=np.int8)
+    # absent colours below k take, in order, the numbers >= k of the colours that moved down
+    low = [c for c in range(k) if counts[c] == 0]
+    high = [c for c in range(k, 10) if counts[c]]
+    table[low] = high
+    return table
+
+
 @primitive(("Grid", "Colour", "Colour"), "Grid", absent="same")
 def replace_colour(g: Grid, old: int, new: int) -> Grid:
     """Replace colour `old` by `new` everywhere."""

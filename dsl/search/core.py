@@ -21,12 +21,12 @@ import numpy as np
 import yaml
 
 import conf
-from dsl.program import INPUT, Program, Ref, Step
+from dsl.program import INPUT, Program, Ref, Step, op_cost
 from dsl.registry import Primitive, primitives
 from dsl.search import infer
 from dsl.search.explore import explore
 from dsl.search.graph import cell_weight
-from dsl.search.normalize import apply_map, normalising_map, wrap_program
+from dsl.search.normalize import ranked_task, ranking_helps, wrap_ranked
 from dsl.search.size import predict_sizes
 from dsl.search.values import as_grid, fingerprint
 from dsl.search.verify import NOT_APPLICABLE, Fit, SearchResult, fits_demos, run_all
@@ -321,18 +321,35 @@ def _inferred_cost(op: str) -> float:
 
 def search(task: Task, budget: Budget, cfg: dict | None = None) -> SearchResult:
     """Search for programs that reproduce every demonstration of `task`: the graph stage, then
-    the typed enumeration with what remains of the budget."""
+    the typed enumeration with what remains of the budget; then, where colour ranking changes
+    the task (`ranking_helps`), the same on the ranked task with `rank_share` of the budget."""
     c = {**DEFAULTS, **(cfg or {})}
-    table = None
-    work = task
-    if c["normalise_colours"]:
-        table = normalising_map(task)
-        work = apply_map(task, table)
-    res = SearchResult()
-    const = _constant_fit(work)
-    if const is not None:
-        res.fits.append(const)
     nominal = nominal_seconds(budget)
+    share = float(c["rank_share"]) if c["rank_colours"] and ranking_helps(task) else 0.0
+    res = _search_pass(task, budget, c, nominal * (1.0 - share))
+    const = _constant_fit(task)
+    if const is not None:
+        res.fits.insert(0, const)
+    if share and not budget.expired():
+        t0 = time.monotonic()
+        ranked = _from_ranked(_search_pass(ranked_task(task), budget, c, nominal * share), task)
+        res.fits += ranked.fits
+        res.near = sorted(res.near + ranked.near, key=lambda f: -f.accuracy)[: c["near_misses"]]
+        res.n_states += ranked.n_states
+        res.n_evals += ranked.n_evals
+        res.timed_out = res.timed_out or ranked.timed_out
+        for k, v in ranked.work.items():
+            res.work[f"ranked_{k}"] = v
+        res.stage_s["ranked"] = time.monotonic() - t0
+    # A stage the clock cut short or skipped (pieces, the enumeration) counts as a clock stop too
+    res.timed_out = res.timed_out or budget.expired()
+    _penalise_sizes(res, task, c["size_penalty"])
+    return res
+
+
+def _search_pass(work: Task, budget: Budget, c: dict, nominal: float) -> SearchResult:
+    """The graph stage, then the typed enumeration, with `nominal` seconds of work between them."""
+    res = SearchResult()
     graph_part = c["graph_share"] if c["graph"] else 0.0
     if c["graph"]:
         work_us = 1e6 * min(c["graph_max_work_s"], c["graph_work_per_s"] * nominal * graph_part)
@@ -360,11 +377,6 @@ def search(task: Task, budget: Budget, cfg: dict | None = None) -> SearchResult:
         res.depth_done, res.timed_out = e.depth_done, res.timed_out or e.timed_out
         res.stage_s["enumerate"] = time.monotonic() - t0
         res.work["enumeration_evals"] = e.n_evals
-    # A stage the clock cut short or skipped (pieces, the enumeration) counts as a clock stop too
-    res.timed_out = res.timed_out or budget.expired()
-    if table is not None:
-        res = _map_back(res, task, table)
-    _penalise_sizes(res, task, c["size_penalty"])
     return res
 
 
@@ -416,19 +428,19 @@ def _constant_fit(task: Task) -> Fit | None:
     return Fit(prog, prog.cost(), [first.copy() for _ in task.test_inputs], True, stage="constant")
 
 
-def _map_back(res: SearchResult, task: Task, table: np.ndarray) -> SearchResult:
-    """Wrap programs in the colour map and its inverse; re-verify on the original task."""
+def _from_ranked(res: SearchResult, task: Task) -> SearchResult:
+    """What a pass on the ranked task found, as programs on the task's own colours (each input
+    ranked, then its answer mapped back), re-verified on the task; the stage says "ranked"."""
     out = SearchResult(
-        n_states=res.n_states,
-        n_evals=res.n_evals,
-        depth_done=res.depth_done,
-        timed_out=res.timed_out,
+        n_states=res.n_states, n_evals=res.n_evals, timed_out=res.timed_out, work=res.work
     )
     for f in res.fits + res.near:
-        prog = wrap_program(f.program, table)
+        prog = wrap_ranked(f.program)
         tests = run_all(prog, list(task.test_inputs))
-        ok = fits_demos(prog, task)
-        fit = Fit(prog, f.cost, tests, ok, f.accuracy if not ok else 1.0, f.found_s, f.stage)
+        ok = f.fits_all_demos and fits_demos(prog, task)
+        cost = f.cost + op_cost("rank_colours") + op_cost("unrank_colours")
+        acc = 1.0 if ok else f.accuracy
+        fit = Fit(prog, cost, tests, ok, acc, f.found_s, f"ranked_{f.stage or 'search'}")
         (out.fits if ok else out.near).append(fit)
     return out
 

@@ -1,43 +1,49 @@
-"""Colour normalisation: relabel a task's colours by frequency, and the inverse for answers."""
+"""Colour ranking: each grid's colours relabelled by frequency, so that a task whose demos give the
+same roles different colours (or whose background is not 0) reads the same in every demo.
+
+The search runs a second pass on the ranked task; what it finds there becomes an ordinary program
+`rank_colours(I)`, the steps, then `unrank_colours(x, I)` (dsl.program), re-verified on the task's
+own colours."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from dsl.program import Program, Ref, Step
+from dsl.primitives.colour import rank_table
+from dsl.program import INPUT, Program, Ref, Step
 from dsl.types import Pair, Task
 
 
-def normalising_map(task: Task) -> np.ndarray:
-    """A permutation of 0..9: background 0 stays, other colours ordered by input frequency."""
-    counts = np.zeros(10, dtype=np.int64)
-    for g in [p.input for p in task.train] + list(task.test_inputs):
-        counts += np.bincount(g.reshape(-1), minlength=10)
-    order = [0] + sorted(range(1, 10), key=lambda c: (-counts[c], c))
-    table = np.empty(10, dtype=np.int8)
-    table[order] = np.arange(10, dtype=np.int8)  # colour order[k] -> k
-    return table
-
-
-def apply_map(task: Task, table: np.ndarray) -> Task:
-    m = np.asarray(table, dtype=np.int8)
-    train = [Pair(m[p.input], m[p.output]) for p in task.train]
-    tests = [m[g] for g in task.test_inputs]
-    outs = None if task.test_outputs is None else [m[g] for g in task.test_outputs]
+def ranked_task(task: Task) -> Task:
+    """Every demo pair mapped by its input's table, every test input by its own."""
+    train = []
+    for p in task.train:
+        t = rank_table(p.input)
+        train.append(Pair(t[p.input], t[p.output]))
+    tables = [rank_table(g) for g in task.test_inputs]
+    tests = [t[g] for t, g in zip(tables, task.test_inputs)]
+    outs = None
+    if task.test_outputs is not None:
+        outs = [t[g] for t, g in zip(tables, task.test_outputs)]
     return Task(task.id, train, tests, outs)
 
 
-def wrap_program(prog: Program, table: np.ndarray) -> Program:
-    """The program that runs on original colours: map in, run, map back."""
-    inv = np.empty(10, dtype=np.int8)
-    inv[np.asarray(table)] = np.arange(10, dtype=np.int8)
-    fwd = tuple(int(c) for c in table)
-    back = tuple(int(c) for c in inv)
-    steps = [Step("n0", "colour_map", (Ref("I"), fwd))]
-    rename = {"I": "n0"}
+def ranking_helps(task: Task) -> bool:
+    """False when ranking would only rename colours the same way in every grid, keeping 0 the
+    background: the ranked search would then repeat the plain one."""
+    grids = [p.input for p in task.train] + list(task.test_inputs)
+    tables = [rank_table(g) for g in grids]
+    if any(not np.array_equal(t, tables[0]) for t in tables[1:]):
+        return True
+    return int(tables[0][0]) != 0
+
+
+def wrap_ranked(prog: Program) -> Program:
+    """The program on the task's own colours: rank the input, run, map back by the input's table."""
+    steps = [Step("r0", "rank_colours", (Ref(INPUT),))]
     for s in prog.steps:
-        args = tuple(Ref(rename.get(a.name, a.name)) if isinstance(a, Ref) else a for a in s.args)
+        args = tuple(Ref("r0") if isinstance(a, Ref) and a.name == INPUT else a for a in s.args)
         steps.append(Step(s.target, s.op, args))
     last = steps[-1].target
-    steps.append(Step("n1", "colour_map", (Ref(last), back)))
+    steps.append(Step("r1", "unrank_colours", (Ref(last), Ref(INPUT))))
     return Program(tuple(steps))

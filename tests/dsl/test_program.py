@@ -101,3 +101,21 @@ def test_stamp_paints_around_each_cell_of_a_colour_over_background_only():
     assert g.tolist()[1] == [0, 1, 0, 2]  # input untouched
     prog = parse(f"x1 = stamp(I, {entries!r})\nO = x1")  # negative offsets parse back
     assert np.array_equal(prog.run(g), out)
+
+
+def test_rank_colours_relabels_by_frequency_and_unrank_inverts():
+    from dsl.primitives.colour import rank_table
+    from dsl.program import rank_colours, unrank_colours
+
+    g = np.array([[7, 7, 7, 3], [7, 7, 0, 3], [7, 5, 5, 5]], dtype=np.int8)
+    t = rank_table(g)
+    assert sorted(t.tolist()) == list(range(10))
+    # 7 (6 cells) -> 0; 5 (3) -> 1; 3 (2) -> 2; 0 (1) -> 3; absent 8 keeps its number
+    assert [t[7], t[5], t[3], t[0], t[8]] == [0, 1, 2, 3, 8]
+    # ties: the colour seen first in reading order ranks first
+    assert rank_table(np.array([[0, 0, 4, 2, 2, 4]], dtype=np.int8))[[0, 4, 2]].tolist() == [0, 1, 2]
+    r = rank_colours(g)
+    assert r[0, 0] == 0 and r[2, 1] == 1
+    assert np.array_equal(unrank_colours(r, g), g)
+    # an answer's colour the input lacks maps back through the same table
+    assert unrank_colours(np.array([[8, 1]], dtype=np.int8), g).tolist() == [[8, 5]]
