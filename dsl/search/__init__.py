@@ -8,8 +8,10 @@
 3. typed enumeration (`core.Searcher`): compositions over objects, masks, values and two-grid
    primitives, with inferred final steps (colour map, local rule, mosaic), with the work the graph
    left;
-then exact verification of every program on every demonstration (`verify`), ranking, and the
-colour normalisation mapped back (`normalize`)."""
+then exact verification of every program on every demonstration (`verify`) and ranking. Where
+ranking each grid's colours by frequency changes the task (`normalize`), stages 1-3 run a second
+time on the ranked task with `rank_share` of the budget, and what they find is wrapped as
+`rank_colours(I)` ... `unrank_colours(x, I)`."""
 
 from dsl.search.core import Fit, SearchResult, search
 
