@@ -113,7 +113,8 @@ def test_rank_colours_relabels_by_frequency_and_unrank_inverts():
     # 7 (6 cells) -> 0; 5 (3) -> 1; 3 (2) -> 2; 0 (1) -> 3; absent 8 keeps its number
     assert [t[7], t[5], t[3], t[0], t[8]] == [0, 1, 2, 3, 8]
     # ties: the colour seen first in reading order ranks first
-    assert rank_table(np.array([[0, 0, 4, 2, 2, 4]], dtype=np.int8))[[0, 4, 2]].tolist() == [0, 1, 2]
+    tied = rank_table(np.array([[0, 0, 4, 2, 2, 4]], dtype=np.int8))
+    assert tied[[0, 4, 2]].tolist() == [0, 1, 2]
     r = rank_colours(g)
     assert r[0, 0] == 0 and r[2, 1] == 1
     assert np.array_equal(unrank_colours(r, g), g)
