@@ -209,17 +209,17 @@ def constant(g: Grid, rows: tuple) -> Grid:
 def rank_colours(g: Grid) -> Grid:
     """`g` with its colours relabelled by frequency (`rank_table`): the first step of a program
     the search found on a task whose grids were each ranked so."""
-    from dsl.primitives.colour import rank_table
+    from dsl.primitives.colour import apply_colour_map, rank_table
 
-    return np.ascontiguousarray(rank_table(g)[g])
+    return apply_colour_map(g, rank_table(g))
 
 
 def unrank_colours(g: Grid, ref: Grid) -> Grid:
     """The inverse of `rank_colours(ref)` applied to `g`: a ranked program's answer in the
     colours of its input `ref`."""
-    from dsl.primitives.colour import invert_colour_map, rank_table
+    from dsl.primitives.colour import apply_colour_map, invert_colour_map, rank_table
 
-    return np.ascontiguousarray(invert_colour_map(rank_table(ref))[g])
+    return apply_colour_map(g, invert_colour_map(rank_table(ref)))
 
 
 INFERRED: dict[str, tuple[Callable, float]] = {

@@ -30,17 +30,15 @@ def rank_table(g: Grid) -> np.ndarray:
     `g` keep their own number where it is free, so a colour an output adds keeps one name across
     grids whose colours differ; the rest fill the numbers `g`'s colours left. Not a search
     primitive: the search's ranked pass (dsl.search.normalize) maps each grid by its own table."""
-    flat = g.reshape(-1)
-    counts = np.bincount(flat, minlength=10)
-    colours, first = np.unique(flat, return_index=True)
-    seen = dict(zip(colours.tolist(), first.tolist()))
-    order = sorted(seen, key=lambda c: (-counts[c], seen[c]))
+    colours, first, counts = np.unique(g, return_index=True, return_counts=True)
+    order = colours[np.lexsort((first, -counts))]  # by count, then by first appearance
     k = len(order)
     table = np.arange(10, dtype=np.int8)
     table[order] = np.arange(k, dtype=np.int8)
     # absent colours below k take, in order, the numbers >= k of the colours that moved down
-    low = [c for c in range(k) if counts[c] == 0]
-    high = [c for c in range(k, 10) if counts[c]]
+    present = set(colours.tolist())
+    low = [c for c in range(k) if c not in present]
+    high = [c for c in range(k, 10) if c in present]
     table[low] = high
     return table
 

@@ -161,7 +161,7 @@ class Searcher:
         cost = node.cost + extra
         if op is not None:
             prog = prog.then(op, lits)
-            cost += _inferred_cost(op)
+            cost += op_cost(op)
         if not fits_demos(prog, self.task):
             return
         tests = run_all(prog, self.tests)
@@ -311,12 +311,6 @@ def _splits(total: int, n: int):
     for k in range(total + 1):
         for rest in _splits(total - k, n - 1):
             yield (k, *rest)
-
-
-def _inferred_cost(op: str) -> float:
-    from dsl.program import op_cost
-
-    return op_cost(op)
 
 
 def search(task: Task, budget: Budget, cfg: dict | None = None) -> SearchResult:
