@@ -3,6 +3,7 @@
     python -m dsl.bench --set arc1_train --limit 50 --task-s 10        # score, time, memory
     python -m dsl.bench --kernel                                      # inner-loop speed, JIT
     python -m dsl.bench --calibrate               # the graph's work weights (op_us.json)
+    python -m dsl.bench --prior RECORDS...        # the deep level's functions (fn_prior.json)
 
 Tune only on arc1_train (the evaluation set is for reporting).
 """
@@ -111,6 +112,11 @@ def solve_one(task: Task, search: dict, task_s: float) -> dict:
 
 def run_bench(args: argparse.Namespace) -> None:
     tasks = bundled_tasks(args.set)[args.offset :]
+    if args.ids:
+        known = {t.id for t in tasks}
+        if missing := [i for i in args.ids if i not in known]:
+            raise SystemExit(f"not in {args.set}: {', '.join(missing)}")
+        tasks = [t for t in tasks if t.id in set(args.ids)]
     if args.limit:
         tasks = tasks[: args.limit]
     search = search_config(args.search, args.override)
@@ -158,6 +164,39 @@ def time_to_solve(rows: list[dict], task_s: float) -> str:
 
 
 # ----- calibration -----
+
+
+def write_prior(paths: list[Path]) -> None:
+    """Count, over the solved tasks of the given records, how many programs use each op, and
+    write the counts to dsl/search/fn_prior.json (the graph's deepest level tries the most used
+    first). Records of an evaluation set's tasks are refused: the prior is tuned on the tuning
+    sets only."""
+    import re
+
+    from dsl.datasets import raw_set
+    from dsl.search.graph import FN_PRIOR
+
+    evaluation = set(raw_set("arc1_eval")) | set(raw_set("arc2_eval"))
+    uses: dict[str, int] = {}
+    n = 0
+    for path in paths:
+        for line in path.read_text().splitlines():
+            r = json.loads(line)
+            if r["task_id"] in evaluation:
+                raise SystemExit(f"{path}: task {r['task_id']} is an evaluation task")
+            progs = r.get("program") or []
+            progs = [progs] if isinstance(progs, str) else progs
+            if r.get("score") != 1.0 or not progs:
+                continue
+            n += 1
+            ops = {op for p in progs if p for op in re.findall(r"= (\w+)\(", p)}
+            for op in ops - {"rank_colours", "unrank_colours"}:
+                uses[op] = uses.get(op, 0) + 1
+    table = dict(sorted(uses.items(), key=lambda kv: (-kv[1], kv[0])))
+    sources = [str(p) for p in paths]
+    doc = {"solved_tasks": n, "records": sources, "programs_using": table}
+    FN_PRIOR.write_text(json.dumps(doc, indent=1) + "\n")
+    print(f"{len(table)} ops from {n} solved tasks -> {FN_PRIOR}")
 
 
 def calibrate(every: int, work_s: float) -> None:
@@ -294,6 +333,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--set", default="arc1_train", choices=sorted(SETS))
     ap.add_argument("--limit", type=int, default=50)
     ap.add_argument("--offset", type=int, default=0)
+    ap.add_argument("--ids", nargs="*", default=[], help="only these task ids (of --set)")
     ap.add_argument("--task-s", type=float, default=10.0)
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--search", default="default", help="preset in conf/search/")
@@ -307,8 +347,17 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="measure each graph function's time on the tuning sets -> dsl/search/op_us.json",
     )
+    ap.add_argument(
+        "--prior",
+        nargs="+",
+        metavar="RECORDS",
+        help="per-task records of tuning-set runs (this bench's --out, or arc-solve's "
+        "tasks.jsonl) -> dsl/search/fn_prior.json",
+    )
     args = ap.parse_args(argv)
-    if args.kernel:
+    if args.prior:
+        write_prior([Path(p) for p in args.prior])
+    elif args.kernel:
         kernel_bench(args.kernel_tasks)
     elif args.calibrate:
         calibrate(every=8, work_s=1.0)

@@ -973,10 +973,14 @@ def component_colour_counts(labels: np.ndarray, g: np.ndarray, n: int) -> np.nda
 
 
 @njit(cache=True)
-def shoot_rays(g: np.ndarray, bg: int, dirs: np.ndarray, stop: bool) -> np.ndarray:
+def shoot_rays(
+    g: np.ndarray, bg: int, dirs: np.ndarray, stop: bool, corners: bool = False
+) -> np.ndarray:
     """From every non-`bg` cell (row-major order), rays of its colour in each direction of
     `dirs` (k x 2: dr, dc) up to the border; with `stop`, a ray ends before the first non-`bg`
-    cell of g. Rays are traced on g, so they do not block each other; later ones overwrite."""
+    cell of g. Rays are traced on g, so they do not block each other; later ones overwrite.
+    With `corners`, a diagonal ray leaves only cells whose two neighbours toward it, (r + dr, c)
+    and (r, c + dc), are `bg` or outside: a shape's corner, not each of its cells."""
     h, w = g.shape
     out = g.copy()
     for r in range(h):
@@ -987,6 +991,11 @@ def shoot_rays(g: np.ndarray, bg: int, dirs: np.ndarray, stop: bool) -> np.ndarr
             for k in range(dirs.shape[0]):
                 dr = dirs[k, 0]
                 dc = dirs[k, 1]
+                if corners and dr != 0 and dc != 0:
+                    if 0 <= r + dr < h and g[r + dr, c] != bg:
+                        continue
+                    if 0 <= c + dc < w and g[r, c + dc] != bg:
+                        continue
                 rr = r + dr
                 cc = c + dc
                 while 0 <= rr < h and 0 <= cc < w:

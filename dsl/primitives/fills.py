@@ -77,8 +77,8 @@ def connect_lines_diagonal(g: Grid) -> Grid:
     return out(kernels.connect_pairs(g, BG, 7, -1))
 
 
-def _rays(g: Grid, dirs: tuple[tuple[int, int], ...], stop: bool) -> Grid:
-    return out(kernels.shoot_rays(g, BG, np.array(dirs, dtype=np.int64), stop))
+def _rays(g: Grid, dirs: tuple[tuple[int, int], ...], stop: bool, corners: bool = False) -> Grid:
+    return out(kernels.shoot_rays(g, BG, np.array(dirs, dtype=np.int64), stop, corners))
 
 
 _DIRS = {
@@ -90,6 +90,10 @@ _DIRS = {
     "v": ((-1, 0), (1, 0)),
     "cross": ((-1, 0), (1, 0), (0, -1), (0, 1)),
     "diag": ((-1, -1), (-1, 1), (1, -1), (1, 1)),
+    "up_left": ((-1, -1),),
+    "up_right": ((-1, 1),),
+    "down_left": ((1, -1),),
+    "down_right": ((1, 1),),
 }
 
 
@@ -139,6 +143,37 @@ def rays_cross(g: Grid) -> Grid:
 def rays_diagonal(g: Grid) -> Grid:
     """Every non-background cell extends its colour along both diagonals (over background)."""
     return _rays(g, _DIRS["diag"], True)
+
+
+# One diagonal direction each, from the shapes' corners that face it: with a colour filter and
+# an overlay (the graph's pieces), rays whose direction depends on the colour (ARC-AGI-1
+# training: 5c0a986e, d13f3404).
+@primitive(("Grid",), "Grid", cost=1.5)
+def rays_up_left(g: Grid) -> Grid:
+    """A ray up and left of its colour over background, until blocked, from each cell
+    that is its shape's corner that way (both its neighbours that way are background)."""
+    return _rays(g, _DIRS["up_left"], True, corners=True)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def rays_up_right(g: Grid) -> Grid:
+    """A ray up and right of its colour over background, until blocked, from each cell
+    that is its shape's corner that way (both its neighbours that way are background)."""
+    return _rays(g, _DIRS["up_right"], True, corners=True)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def rays_down_left(g: Grid) -> Grid:
+    """A ray down and left of its colour over background, until blocked, from each cell
+    that is its shape's corner that way (both its neighbours that way are background)."""
+    return _rays(g, _DIRS["down_left"], True, corners=True)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def rays_down_right(g: Grid) -> Grid:
+    """A ray down and right of its colour over background, until blocked, from each cell
+    that is its shape's corner that way (both its neighbours that way are background)."""
+    return _rays(g, _DIRS["down_right"], True, corners=True)
 
 
 @primitive(("Grid", "Colour"), "Grid")

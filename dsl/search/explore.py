@@ -10,7 +10,7 @@ import numpy as np
 from dsl.program import Program, Ref, Step, constant, op_cost
 from dsl.registry import primitives
 from dsl.search import infer
-from dsl.search.graph import Fn, Graph, graph_functions, object_chains, task_colours
+from dsl.search.graph import Fn, Graph, fn_prior, graph_functions, object_chains, task_colours
 from dsl.search.pieces import OVERLAYS, Pieces, words
 from dsl.search.size import affine_rule, predict_sizes
 from dsl.search.verify import Fit, SearchResult, fits_demos, run_all
@@ -211,8 +211,9 @@ def explore(task: Task, cfg: dict, budget: Budget, max_work: float) -> SearchRes
     every = list(range(len(fns)))
     shallow = {*cfg["graph_shallow"], "constant"}
     inner = [i for i in every if fns[i].op not in shallow and not fns[i].chain]
+    deep = _deep_functions(fns, inner, int(cfg["graph_deep_fns"]), cfg["graph_deep_order"])
     for depth in range(1, int(cfg["graph_depth"]) + 1):
-        ids = every if depth == 1 else inner if depth == 2 else inner[: int(cfg["graph_deep_fns"])]
+        ids = every if depth == 1 else inner if depth == 2 else deep
         for parents, fn_ids in _by_total_cost(g, depth, ids):
             for new in g.layer(depth, fn_ids, parents):
                 ex.visit_all(new)
@@ -236,6 +237,19 @@ def explore(task: Task, cfg: dict, budget: Budget, max_work: float) -> SearchRes
     total = time.monotonic() - t0
     res.stage_s = {"graph": total, **ex.seconds, "expand": total - sum(ex.seconds.values())}
     return res
+
+
+def _deep_functions(fns: list[Fn], inner: list[int], n: int, order: str) -> list[int]:
+    """The deepest level's functions: n of the literal-free ones (a literal multiplies the
+    width), those that solved tuning-set programs use most first with order "prior" (fn_prior),
+    else in the functions' order (cost, then name); in the functions' order."""
+    free = [i for i in inner if not fns[i].lits]
+    if order == "prior":
+        uses = fn_prior()
+        free.sort(key=lambda i: (-uses.get(fns[i].op, 0), i))
+    elif order != "name":
+        raise ValueError(f"graph_deep_order must be prior or name, not {order!r}")
+    return sorted(free[:n])
 
 
 def _by_total_cost(g: Graph, depth: int, fn_ids: list[int]):

@@ -38,6 +38,7 @@ from dsl.types import Budget, Grid, Task
 
 LITERAL_TYPES = ("Colour", "Int")
 OP_US = Path(__file__).with_name("op_us.json")
+FN_PRIOR = Path(__file__).with_name("fn_prior.json")
 
 
 OVERHEAD = "(overhead)"  # op_us's key for the fixed microseconds of every application
@@ -50,6 +51,13 @@ def op_us() -> dict[str, float]:
     op; chains by their ops joined with '|'), a default for the rest, and the fixed overhead of
     an application (OVERHEAD): the work unit of the graph's budget."""
     return {"": 20.0, OVERHEAD: 5.0, **json.loads(OP_US.read_text())}  # shipped (pyproject)
+
+
+@functools.cache
+def fn_prior() -> dict[str, int]:
+    """How many solved tuning-set programs use each op (`python -m dsl.bench --prior`): which
+    functions the graph's deepest level tries first."""
+    return json.loads(FN_PRIOR.read_text())["programs_using"]  # shipped (pyproject)
 
 
 def cell_weight(g: Grid) -> float:

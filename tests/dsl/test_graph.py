@@ -245,3 +245,44 @@ def test_close_states_are_repaired_by_a_stamp():
     assert np.array_equal(fit.test_outputs[0], task.test_outputs[0])
     prog = parse(fit.program.text())
     assert np.array_equal(prog.run(test), task.test_outputs[0])
+
+
+def test_deep_level_takes_the_most_used_literal_free_functions():
+    from dsl.search.explore import _deep_functions
+    from dsl.search.graph import fn_prior
+
+    fns = graph_functions((0, 1, 2), (1, 2))
+    every = list(range(len(fns)))
+    deep = _deep_functions(fns, every, 10, "prior")
+    assert deep == sorted(deep) and all(not fns[i].lits for i in deep)
+    uses = fn_prior()
+    least = min(uses.get(fns[i].op, 0) for i in deep)
+    skipped = [i for i in every if not fns[i].lits and i not in deep]
+    assert all(uses.get(fns[i].op, 0) <= least for i in skipped)
+    assert _deep_functions(fns, every, 10, "name") == [i for i in every if not fns[i].lits][:10]
+    with pytest.raises(ValueError, match="graph_deep_order"):
+        _deep_functions(fns, every, 10, "random")
+
+
+def test_prior_counts_solved_programs_and_refuses_evaluation_records(tmp_path, monkeypatch):
+    import json
+
+    from dsl import bench
+    from dsl.search import graph
+
+    train = sorted(raw_set("arc1_train"))
+    rows = [
+        {"task_id": train[0], "score": 1.0, "program": "x1 = flip_lr(I)\nO = x1"},
+        {"task_id": train[1], "score": 1.0, "program": ["x1 = flip_lr(I)\nx2 = rot90(x1)\nO = x2"]},
+        {"task_id": train[2], "score": 0.0, "program": "x1 = rot90(I)\nO = x1"},
+    ]
+    rec = tmp_path / "tasks.jsonl"
+    rec.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    monkeypatch.setattr(graph, "FN_PRIOR", tmp_path / "fn_prior.json")
+    bench.main(["--prior", str(rec)])
+    doc = json.loads((tmp_path / "fn_prior.json").read_text())
+    assert doc["programs_using"] == {"flip_lr": 2, "rot90": 1} and doc["solved_tasks"] == 2
+    evaluation = tmp_path / "eval.jsonl"
+    evaluation.write_text(json.dumps({**rows[0], "task_id": sorted(raw_set("arc1_eval"))[0]}))
+    with pytest.raises(SystemExit, match="evaluation task"):
+        bench.main(["--prior", str(evaluation)])

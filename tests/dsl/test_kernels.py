@@ -543,8 +543,8 @@ def test_component_colour_counts():
             np.testing.assert_array_equal(counts[k], np.bincount(g[labels == k], minlength=10))
 
 
-@pytest.mark.parametrize("stop", [False, True])
-def test_shoot_rays(stop):
+@pytest.mark.parametrize("stop,corners", [(False, False), (True, False), (True, True)])
+def test_shoot_rays(stop, corners):
     dirs = np.array([(0, 1), (-1, 0), (1, -1)], dtype=np.int64)
     for g, _ in random_grids(31):
         g = np.where(g == 1, g, 0).astype(np.int8) + (g == 2).astype(np.int8) * 2
@@ -552,11 +552,14 @@ def test_shoot_rays(stop):
         h, w = g.shape
         for r, c in zip(*np.nonzero(g)):
             for dr, dc in dirs:
+                inner = [(r + dr, c), (r, c + dc)] if corners and dr and dc else []
+                if any(0 <= y < h and 0 <= x < w and g[y, x] for y, x in inner):
+                    continue
                 rr, cc = r + dr, c + dc
                 while 0 <= rr < h and 0 <= cc < w and not (stop and g[rr, cc] != 0):
                     expected[rr, cc] = g[r, c]
                     rr, cc = rr + dr, cc + dc
-        np.testing.assert_array_equal(kernels.shoot_rays(g, 0, dirs, stop), expected)
+        np.testing.assert_array_equal(kernels.shoot_rays(g, 0, dirs, stop, corners), expected)
 
 
 def test_every_kernel_has_a_test():
