@@ -167,3 +167,16 @@ def test_warm_up_search_runs_every_stage():
     res = search(warm_up_task(), Budget(60), WARM_UP_CFG)
     assert any(f.stage == "pieces" for f in res.fits)
     assert res.stage_s["enumerate"] > 0 and res.stage_s["check"] > 0
+
+
+def test_ranking_helps_only_where_palettes_differ_or_background_is_not_zero():
+    from dsl.search.normalize import ranking_helps
+    from tests.dsl.grids import G
+
+    def task(*inputs):
+        return Task("t", [Pair(g, g) for g in inputs[:-1]], [inputs[-1]])
+
+    same = task(G("0012/0000"), G("0210/0000"), G("1002/0000"))  # one palette, background 0
+    assert not ranking_helps(same)
+    assert ranking_helps(task(G("0012/0000"), G("0030/0000"), G("1002/0000")))  # palettes differ
+    assert ranking_helps(task(G("5512/5555"), G("5215/5555"), G("1552/5555")))  # background 5
