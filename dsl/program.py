@@ -185,6 +185,68 @@ def stamp(g: Grid, entries: tuple) -> Grid:
     return res
 
 
+# Object properties a recolouring may depend on (dsl.search.infer.infer_object_rule tries them
+# in this order): ranks and counts first, since they generalise to sizes the demos lack.
+OBJECT_PROPS = (
+    "size_rank",  # 0: the largest size among the grid's objects, 1: the next, ...
+    "size_rank_rev",  # 0: the smallest
+    "shape_count",  # how many objects have its shape (1: a unique shape)
+    "colour_count",  # how many objects have its colour
+    "has_hole",  # 1 when it encloses background
+    "is_rect",  # 1 when it fills its bounding box
+    "touches_border",
+    "size",
+    "height",
+    "width",
+)
+
+
+def object_properties(g: Grid, conn8: bool) -> tuple[tuple, dict[str, list[int]]]:
+    """The same-colour objects of g (4- or 8-connected, background 0) and each property of
+    OBJECT_PROPS per object, in the objects' order."""
+    from dsl import kernels
+    from dsl.primitives.objects import extract
+
+    objs = extract(g, conn8, False, STAMP_BG)
+    sizes = [o.size for o in objs]
+    distinct = sorted(set(sizes), reverse=True)
+    shapes = [o.shape_key() for o in objs]
+    colours = [o.colour for o in objs]
+    h, w = g.shape
+    holes = []
+    for o in objs:
+        ring = np.pad(o.mask, 1).astype(np.int8)  # 1: the object; 0 around and inside it
+        holes.append(int(not kernels.border_reachable(ring, 0, False)[ring == 0].all()))
+    props = {
+        "size_rank": [distinct.index(z) for z in sizes],
+        "size_rank_rev": [len(distinct) - 1 - distinct.index(z) for z in sizes],
+        "shape_count": [shapes.count(k) for k in shapes],
+        "colour_count": [colours.count(c) for c in colours],
+        "has_hole": holes,
+        "is_rect": [int(o.size == o.height * o.width) for o in objs],
+        "touches_border": [
+            int(o.top == 0 or o.left == 0 or o.bottom == h - 1 or o.right == w - 1) for o in objs
+        ],
+        "size": sizes,
+        "height": [o.height for o in objs],
+        "width": [o.width for o in objs],
+    }
+    return objs, props
+
+
+def recolour_by_property(g: Grid, prop: str, conn8: bool, table: dict) -> Grid:
+    """Each same-colour object (background 0; 8-connected with conn8) whose property `prop`
+    (OBJECT_PROPS) has a value in `table` takes that colour; the others keep theirs."""
+    if prop not in OBJECT_PROPS:
+        raise ValueError(f"unknown object property {prop!r}")
+    objs, props = object_properties(g, conn8)
+    res = g.copy()
+    for o, v in zip(objs, props[prop]):
+        if v in table:
+            res[o.top : o.top + o.height, o.left : o.left + o.width][o.mask] = table[v]
+    return res
+
+
 def tile_blocks(g: Grid, rows: int, cols: int, syms: tuple) -> Grid:
     """A rows x cols mosaic; block (i, j) is symmetry syms[i*cols+j] of the grid (D4 index)."""
     from dsl.primitives.geometry import SYMMETRIES
@@ -229,6 +291,7 @@ INFERRED: dict[str, tuple[Callable, float]] = {
     "colour_map": (colour_map, 1.0),
     "local_rule": (local_rule, 3.0),
     "stamp": (stamp, 3.0),
+    "recolour_by_property": (recolour_by_property, 2.0),
     "tile_blocks": (tile_blocks, 2.0),
     "constant": (constant, 4.0),
 }

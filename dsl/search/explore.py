@@ -118,9 +118,10 @@ class Explorer:
             self.close.append((-acc, cost, s))
 
     def repair(self) -> None:
-        """A learned local rule (infer.infer_local_rule) and a stamp (infer.infer_stamp) as a
-        final step on the closest states not tried yet, the best graph_local_rules of them: most
-        demo cells right, then cheapest.
+        """A learned local rule (infer.infer_local_rule), a stamp (infer.infer_stamp) and a
+        recolouring of objects by a property (infer.infer_object_rule) as a final step on the
+        closest states not tried yet, the best graph_local_rules of them: most demo cells right,
+        then cheapest.
         (The enumeration tries it on its own shallow states; this reaches the graph's deeper
         ones, its object chains and size-aware states.)"""
         t0 = time.monotonic()
@@ -134,6 +135,7 @@ class Explorer:
             for r in (
                 infer.infer_local_rule(demos, self.outs, tests),
                 infer.infer_stamp(demos, self.outs),
+                infer.infer_object_rule(demos, self.outs, tests),
             ):
                 if r:  # r[1][-1]: the learned table (a rule's dict, a stamp's entries)
                     extra = r[2] + self.cfg["local_rule_entry_cost"] * len(r[1][-1])

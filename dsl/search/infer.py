@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from dsl.primitives.geometry import SYMMETRIES
-from dsl.program import STAMP_BG, local_features, stamp
+from dsl.program import OBJECT_PROPS, STAMP_BG, local_features, object_properties, stamp
 from dsl.types import Grid
 
 Inferred = tuple[str, tuple, float]
@@ -155,6 +155,57 @@ def infer_stamp(preds: list[Grid], outs: list[Grid], max_radius: int = 2) -> Inf
         if found and all(np.array_equal(stamp(p, found), o) for p, o in zip(preds, outs)):
             return ("stamp", (found,), 0.0)
     return None
+
+
+def infer_object_rule(preds: list[Grid], outs: list[Grid], tests: list[Grid]) -> Inferred | None:
+    """A recolouring of whole objects by one of their properties (`recolour_by_property`), for
+    outputs that change only object cells, each object to one colour: the first property (in
+    OBJECT_PROPS order, 4- then 8-connected objects) whose value gives every demo object's new
+    colour consistently and whose values on the test objects were all seen in the demos."""
+    if any(p.shape != o.shape for p, o in zip(preds, outs)):
+        return None
+    changed = [p != o for p, o in zip(preds, outs)]
+    if not any(c.any() for c in changed):
+        return None
+    if any((p[c] == STAMP_BG).any() for p, c in zip(preds, changed)):
+        return None  # a background cell changes: not a recolouring of objects
+    for conn8 in (False, True):
+        try:
+            demo = [object_properties(p, conn8) for p in preds]
+            test = [object_properties(t, conn8)[1] for t in tests]
+        except ValueError:  # a grid without objects
+            return None
+        # per object: its colour and the one colour its cells take in the output
+        seen = []
+        for (objs, _), o in zip(demo, outs):
+            for ob in objs:
+                cells = o[ob.top : ob.top + ob.height, ob.left : ob.left + ob.width][ob.mask]
+                if (cells != cells[0]).any():
+                    break
+                seen.append((ob.colour, int(cells[0])))
+            else:
+                continue
+            break
+        else:
+            for prop in OBJECT_PROPS:
+                table = _object_table([v for _, props in demo for v in props[prop]], seen)
+                if table and all(v in table[1] for t in test for v in t[prop]):
+                    return ("recolour_by_property", (prop, conn8, table[0]), 0.0)
+    return None
+
+
+def _object_table(values: list[int], seen: list[tuple[int, int]]):
+    """(the value -> new colour table, every value seen) consistent with each object's (colour,
+    new colour); a value whose objects all keep their colours needs no entry. None: a value
+    needs two colours, or nothing changes."""
+    options: dict[int, set] = {}
+    for v, (before, after) in zip(values, seen):
+        ok = {after, None} if after == before else {after}  # None: "keeps its colour"
+        options[v] = options.get(v, ok) & ok
+        if not options[v]:
+            return None
+    table = {v: next(iter(o)) for v, o in options.items() if None not in o}
+    return (dict(sorted(table.items())), set(options)) if table else None
 
 
 def infer_tile_blocks(preds: list[Grid], outs: list[Grid]) -> Inferred | None:

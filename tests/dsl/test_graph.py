@@ -286,3 +286,31 @@ def test_prior_counts_solved_programs_and_refuses_evaluation_records(tmp_path, m
     evaluation.write_text(json.dumps({**rows[0], "task_id": sorted(raw_set("arc1_eval"))[0]}))
     with pytest.raises(SystemExit, match="evaluation task"):
         bench.main(["--prior", str(evaluation)])
+
+
+def test_close_states_are_repaired_by_an_object_rule():
+    """Blue shapes: the largest turns red, the smallest yellow, the rest stay blue. The test
+    input's sizes are not the demos' sizes, nor is its number of shapes the first demo's: the rule
+    is learned on the size ranks from the smallest."""
+    from dsl.program import object_properties, recolour_by_property
+
+    def grid(sizes, seed):
+        g = np.zeros((12, 12), dtype=np.int8)
+        order = np.random.default_rng(seed).permutation(len(sizes))
+        for row, k in enumerate(order):
+            g[3 * row, : sizes[k]] = 1  # bars of the given lengths, two rows apart
+        return g
+
+    def fn(g):
+        ranks = object_properties(g, False)[1]["size_rank"]
+        return recolour_by_property(g, "size_rank", False, {0: 2, max(ranks): 4})
+
+    demos = [Pair(g, fn(g)) for g in (grid([2, 5, 7], 0), grid([3, 4, 6, 8], 1))]
+    test = grid([1, 3, 9, 11], 2)
+    task = Task("t", demos, [test], [fn(test)])
+    off = {**SMALL, "graph_depth": 1, "pieces": False, "graph_local_rules": 64}
+    res = explore(task, off, Budget(600), 400_000)
+    fit = next(f for f in res.fits if f.program.steps[-1].op == "recolour_by_property")
+    assert fit.program.steps[-1].args[1] == "size_rank_rev"
+    assert np.array_equal(fit.test_outputs[0], task.test_outputs[0])
+    assert np.array_equal(parse(fit.program.text()).run(test), task.test_outputs[0])

@@ -120,3 +120,22 @@ def test_rank_colours_relabels_by_frequency_and_unrank_inverts():
     assert np.array_equal(unrank_colours(r, g), g)
     # an answer's colour the input lacks maps back through the same table
     assert unrank_colours(np.array([[8, 1]], dtype=np.int8), g).tolist() == [[8, 5]]
+
+
+def test_recolour_by_property_recolours_whole_objects_by_their_property():
+    from dsl.program import object_properties, recolour_by_property
+
+    g = np.array(
+        [[1, 1, 0, 2, 0], [1, 1, 0, 0, 0], [0, 0, 0, 3, 3], [1, 0, 0, 0, 0]], dtype=np.int8
+    )
+    _, props = object_properties(g, False)  # objects in reading order: 1-block, 2, 3-bar, 1
+    assert props["size_rank"] == [0, 2, 1, 2] and props["shape_count"] == [1, 2, 1, 2]
+    assert props["is_rect"] == [1, 1, 1, 1] and props["touches_border"] == [1, 1, 1, 1]
+    out = recolour_by_property(g, "size_rank", False, {0: 5, 2: 6})
+    assert out.tolist() == [[5, 5, 0, 6, 0], [5, 5, 0, 0, 0], [0, 0, 0, 3, 3], [6, 0, 0, 0, 0]]
+    ring = np.array([[4, 4, 4], [4, 0, 4], [4, 4, 4]], dtype=np.int8)
+    assert object_properties(ring, False)[1]["has_hole"] == [1]
+    prog = parse("x1 = recolour_by_property(I, 'size_rank', False, {0: 5, 2: 6})\nO = x1")
+    assert np.array_equal(prog.run(g), out)
+    with pytest.raises(ValueError, match="property"):
+        recolour_by_property(g, "weight", False, {})
