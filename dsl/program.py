@@ -268,6 +268,50 @@ def constant(g: Grid, rows: tuple) -> Grid:
     return np.ascontiguousarray(np.array(rows, dtype=np.int8))
 
 
+# Whole-grid features that can choose one of a few fixed output grids (lookup_constant): tasks
+# that classify their input (by its colour, a count) and answer with a fixed picture per class.
+GRID_KEYS = (
+    "n_colours",  # colours other than background 0
+    "main_colour",  # the commonest of them (ties: the lowest)
+    "minor_colour",  # the least common
+    "n_objects",  # same-colour 4-connected objects
+    "n_objects8",  # ... 8-connected
+    "n_cells",  # non-background cells
+    "palette",  # which colours occur (bit c: colour c)
+)
+
+
+def grid_key(g: Grid, key: str) -> int:
+    """The value of one of GRID_KEYS on g."""
+    from dsl import kernels
+
+    counts = np.bincount(g.reshape(-1).astype(np.int64), minlength=10)
+    fg = counts.copy()
+    fg[STAMP_BG] = 0
+    present = np.flatnonzero(fg)
+    if key == "n_colours":
+        return len(present)
+    if key == "main_colour":
+        return int(fg.argmax()) if len(present) else STAMP_BG
+    if key == "minor_colour":
+        return int(present[fg[present].argmin()]) if len(present) else STAMP_BG
+    if key in ("n_objects", "n_objects8"):
+        return int(kernels.label_components(g, key == "n_objects8", False, STAMP_BG)[1])
+    if key == "n_cells":
+        return int(fg.sum())
+    if key == "palette":
+        return int(sum(1 << int(c) for c in np.flatnonzero(counts)))
+    raise ValueError(f"unknown grid key {key!r}")
+
+
+def lookup_constant(g: Grid, key: str, table: dict) -> Grid:
+    """The fixed grid table[grid_key(g, key)]: one picture per class of input."""
+    k = grid_key(g, key)
+    if k not in table:
+        raise ValueError(f"no grid for {key} = {k}")
+    return np.ascontiguousarray(np.array(table[k], dtype=np.int8))
+
+
 def rank_colours(g: Grid) -> Grid:
     """`g` with its colours relabelled by frequency (`rank_table`): the first step of a program
     the search found on a task whose grids were each ranked so."""
@@ -294,6 +338,7 @@ INFERRED: dict[str, tuple[Callable, float]] = {
     "recolour_by_property": (recolour_by_property, 2.0),
     "tile_blocks": (tile_blocks, 2.0),
     "constant": (constant, 4.0),
+    "lookup_constant": (lookup_constant, 4.0),
 }
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import yaml
 
 import conf
-from dsl.program import INPUT, Program, Ref, Step, op_cost
+from dsl.program import GRID_KEYS, INPUT, Program, Ref, Step, grid_key, op_cost
 from dsl.registry import Primitive, primitives
 from dsl.search import infer
 from dsl.search.explore import explore
@@ -321,9 +321,9 @@ def search(task: Task, budget: Budget, cfg: dict | None = None) -> SearchResult:
     nominal = nominal_seconds(budget)
     share = float(c["rank_share"]) if c["rank_colours"] and ranking_helps(task) else 0.0
     res = _search_pass(task, budget, c, nominal * (1.0 - share))
-    const = _constant_fit(task)
-    if const is not None:
-        res.fits.insert(0, const)
+    for const in (_constant_fit(task), _lookup_constant_fit(task, c["lookup_entry_cost"])):
+        if const is not None:
+            res.fits.insert(0, const)
     if share and not budget.expired():
         t0 = time.monotonic()
         ranked = _from_ranked(_search_pass(ranked_task(task), budget, c, nominal * share), task)
@@ -420,6 +420,26 @@ def _constant_fit(task: Task) -> Fit | None:
         return None
     prog = Program((Step("x1", "constant", (Ref(INPUT), tuple(map(tuple, first.tolist())))),))
     return Fit(prog, prog.cost(), [first.copy() for _ in task.test_inputs], True, stage="constant")
+
+
+def _lookup_constant_fit(task: Task, entry_cost: float) -> Fit | None:
+    """Where the demos' outputs are a few fixed grids, some repeated: the first whole-grid
+    feature (GRID_KEYS) that tells them apart on every demo and whose value on each test input
+    a demo had, as `lookup_constant(I, key, {value: grid})`."""
+    outs = [tuple(map(tuple, p.output.tolist())) for p in task.train]
+    if len(set(outs)) in (1, len(outs)):  # one grid: _constant_fit; all differ: nothing repeats
+        return None
+    for key in GRID_KEYS:
+        table: dict[int, tuple] = {}
+        if all(table.setdefault(grid_key(p.input, key), o) == o for p, o in zip(task.train, outs)):
+            if all(grid_key(g, key) in table for g in task.test_inputs):
+                prog = Program((Step("x1", "lookup_constant", (Ref(INPUT), key, table)),))
+                if not fits_demos(prog, task):  # by construction it does: the gate holds anyway
+                    return None
+                tests = run_all(prog, list(task.test_inputs))
+                cost = prog.cost() + entry_cost * len(table)
+                return Fit(prog, cost, tests, True, stage="constant")
+    return None
 
 
 def _from_ranked(res: SearchResult, task: Task) -> SearchResult:

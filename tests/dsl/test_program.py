@@ -139,3 +139,26 @@ def test_recolour_by_property_recolours_whole_objects_by_their_property():
     assert np.array_equal(prog.run(g), out)
     with pytest.raises(ValueError, match="property"):
         recolour_by_property(g, "weight", False, {})
+
+
+def test_lookup_constant_answers_a_fixed_grid_per_class_of_input():
+    from dsl.program import GRID_KEYS, grid_key, lookup_constant
+
+    g = np.array([[0, 2, 2], [2, 0, 3], [0, 0, 0]], dtype=np.int8)  # (1, 0) touches a corner
+    keys = {k: grid_key(g, k) for k in GRID_KEYS}
+    assert keys == {
+        "n_colours": 2,
+        "main_colour": 2,
+        "minor_colour": 3,
+        "n_objects": 3,
+        "n_objects8": 2,
+        "n_cells": 4,
+        "palette": 0b1101,
+    }
+    table = {2: ((1, 1),), 3: ((5,),)}
+    assert lookup_constant(g, "n_objects", table).tolist() == [[5]]
+    assert parse(f"x1 = lookup_constant(I, 'n_colours', {table!r})\nO = x1").run(g).tolist() == [
+        [1, 1]
+    ]
+    with pytest.raises(ValueError, match="no grid"):
+        lookup_constant(g, "n_cells", table)

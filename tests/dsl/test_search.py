@@ -180,3 +180,28 @@ def test_ranking_helps_only_where_palettes_differ_or_background_is_not_zero():
     assert not ranking_helps(same)
     assert ranking_helps(task(G("0012/0000"), G("0030/0000"), G("1002/0000")))  # palettes differ
     assert ranking_helps(task(G("5512/5555"), G("5215/5555"), G("1552/5555")))  # background 5
+
+
+def test_fixed_output_grids_chosen_by_a_count_of_the_input():
+    """Outputs are one of two pictures, by how many objects the input has; the test input's
+    count is one a demo had. Where every demo's output differs, nothing repeats: no lookup."""
+    from dsl.search.core import _lookup_constant_fit
+
+    one, two = np.array([[1, 0], [0, 1]], np.int8), np.array([[2, 2]], np.int8)
+
+    def grid(n, seed):
+        g = np.zeros((7, 7), dtype=np.int8)
+        cols = np.random.default_rng(seed).choice(4, size=n, replace=False)
+        for c in cols:
+            g[2 * c % 7, 2 * c] = 3  # isolated cells, one per object
+        return g
+
+    demos = [Pair(grid(1, 0), one), Pair(grid(2, 1), two), Pair(grid(1, 2), one)]
+    task = Task("t", demos, [grid(2, 3)], [two])
+    fit = _lookup_constant_fit(task, 0.5)
+    assert fit.program.steps[0].args[1] == "n_objects" and fit.fits_all_demos
+    assert np.array_equal(fit.test_outputs[0], two)
+    res = search(task, Budget(30), {"graph_max_work_s": 0.2, "max_evals": 2000})
+    assert any(f.program.steps[0].op == "lookup_constant" for f in res.fits)
+    distinct = Task("t", [demos[0], demos[1]], [grid(2, 3)])
+    assert _lookup_constant_fit(distinct, 0.5) is None
