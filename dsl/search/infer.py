@@ -119,6 +119,17 @@ def infer_local_rule(
     return ("local_rule", (partial[1], partial[2]), 2.0)
 
 
+def _changes_only(preds: list[Grid], outs: list[Grid], background: bool) -> bool:
+    """Whether each output has its state's shape, some cell changes, and every changed cell is
+    background in the state (background=True: a painting) or none is (False: a recolouring)."""
+    if any(p.shape != o.shape for p, o in zip(preds, outs)):
+        return False
+    changed = [p != o for p, o in zip(preds, outs)]
+    if not any(c.any() for c in changed):
+        return False
+    return all(((p[c] == STAMP_BG) == background).all() for p, c in zip(preds, changed))
+
+
 def infer_stamp(preds: list[Grid], outs: list[Grid], max_radius: int = 2) -> Inferred | None:
     """A stamp (`dsl.program.stamp`): what each colour paints around its cells, for outputs that
     only paint background cells of the state. Within the smallest radius that explains every
@@ -126,12 +137,7 @@ def infer_stamp(preds: list[Grid], outs: list[Grid], max_radius: int = 2) -> Inf
     cell of that colour over background (nothing when they show background or disagree). It
     generalises where a neighbourhood lookup table cannot: each cell paints on its own, so
     cells near several sources and colours that paint nothing need no example of their own."""
-    if any(p.shape != o.shape for p, o in zip(preds, outs)):
-        return None
-    changed = [p != o for p, o in zip(preds, outs)]
-    if not any(c.any() for c in changed):
-        return None
-    if any((p[c] != STAMP_BG).any() for p, c in zip(preds, changed)):
+    if not _changes_only(preds, outs, background=True):
         return None
     colours = sorted({int(c) for p in preds for c in np.unique(p)} - {STAMP_BG})
     # every offset's entry within max_radius, once; a smaller radius keeps those within it
@@ -162,13 +168,8 @@ def infer_object_rule(preds: list[Grid], outs: list[Grid], tests: list[Grid]) ->
     outputs that change only object cells, each object to one colour: the first property (in
     OBJECT_PROPS order, 4- then 8-connected objects) whose value gives every demo object's new
     colour consistently and whose values on the test objects were all seen in the demos."""
-    if any(p.shape != o.shape for p, o in zip(preds, outs)):
+    if not _changes_only(preds, outs, background=False):
         return None
-    changed = [p != o for p, o in zip(preds, outs)]
-    if not any(c.any() for c in changed):
-        return None
-    if any((p[c] == STAMP_BG).any() for p, c in zip(preds, changed)):
-        return None  # a background cell changes: not a recolouring of objects
     for conn8 in (False, True):
         try:
             demo = [object_properties(p, conn8) for p in preds]

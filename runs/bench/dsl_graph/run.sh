@@ -12,16 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 here=${HERE:-runs/bench/dsl_graph}
 runs=${RUNS:-runs/dslv2}
-pin=$(cat $here/PIN)
-step() {
-  local name=$1
-  shift
-  runs/bench/pinned.sh "$pin" solver=dsl parallel.n_jobs=2 report=false progress=false "$@" \
-    hydra.run.dir=$runs/$name
-  ARC_CMD=arc-report runs/bench/pinned.sh "$pin" --compact $runs/$name
-  mkdir -p $here/$name
-  cp $runs/$name/summary.json $runs/$name/tasks.jsonl $here/$name/
-}
+step() { runs/bench/step.sh "$here" "$runs" "$@"; }
 step arc1_eval_dsl30 data=arc1_eval budget.task_s=30
 step arc1_eval_dsl5 data=arc1_eval budget.task_s=5
 step arc2_train_unseen_dsl5 data=arc2_train_unseen budget.task_s=5
