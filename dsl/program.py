@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from dsl.primitives.common import by_content
 from dsl.types import Grid
 
 INPUT = "I"
@@ -201,9 +202,11 @@ OBJECT_PROPS = (
 )
 
 
+@by_content(maxsize=256)
 def object_properties(g: Grid, conn8: bool) -> tuple[tuple, dict[str, list[int]]]:
     """The same-colour objects of g (4- or 8-connected, background 0) and each property of
-    OBJECT_PROPS per object, in the objects' order."""
+    OBJECT_PROPS per object, in the objects' order. Memoised on g's content: the graph's repairs
+    ask it of the same demo images for many states (read the result, never change it)."""
     from dsl import kernels
     from dsl.primitives.objects import extract
 
