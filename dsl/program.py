@@ -17,13 +17,14 @@ AST with a whitelist (names, calls, literals); nothing is evaluated.
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from dsl.primitives.common import by_content
+from dsl.primitives.common import by_content, histogram
 from dsl.types import Grid
 
 INPUT = "I"
@@ -212,19 +213,19 @@ def object_properties(g: Grid, conn8: bool) -> tuple[tuple, dict[str, list[int]]
 
     objs = extract(g, conn8, False, STAMP_BG)
     sizes = [o.size for o in objs]
-    distinct = sorted(set(sizes), reverse=True)
-    shapes = [o.shape_key() for o in objs]
-    colours = [o.colour for o in objs]
+    rank = {z: k for k, z in enumerate(sorted(set(sizes), reverse=True))}  # 0: the largest
+    shapes = Counter(o.shape_key() for o in objs)
+    colours = Counter(o.colour for o in objs)
     h, w = g.shape
     holes = []
     for o in objs:
         ring = np.pad(o.mask, 1).astype(np.int8)  # 1: the object; 0 around and inside it
         holes.append(int(not kernels.border_reachable(ring, 0, False)[ring == 0].all()))
     props = {
-        "size_rank": [distinct.index(z) for z in sizes],
-        "size_rank_rev": [len(distinct) - 1 - distinct.index(z) for z in sizes],
-        "shape_count": [shapes.count(k) for k in shapes],
-        "colour_count": [colours.count(c) for c in colours],
+        "size_rank": [rank[z] for z in sizes],
+        "size_rank_rev": [len(rank) - 1 - rank[z] for z in sizes],
+        "shape_count": [shapes[o.shape_key()] for o in objs],
+        "colour_count": [colours[o.colour] for o in objs],
         "has_hole": holes,
         "is_rect": [int(o.size == o.height * o.width) for o in objs],
         "touches_border": [
@@ -242,12 +243,15 @@ def recolour_by_property(g: Grid, prop: str, conn8: bool, table: dict) -> Grid:
     (OBJECT_PROPS) has a value in `table` takes that colour; the others keep theirs."""
     if prop not in OBJECT_PROPS:
         raise ValueError(f"unknown object property {prop!r}")
+    from dsl.primitives.objects import recolour_objects
+
     objs, props = object_properties(g, conn8)
-    res = g.copy()
-    for o, v in zip(objs, props[prop]):
-        if v in table:
-            res[o.top : o.top + o.height, o.left : o.left + o.width][o.mask] = table[v]
-    return res
+    res = g
+    for v, c in table.items():
+        chosen = tuple(o for o, x in zip(objs, props[prop]) if x == v)
+        if chosen:
+            res = recolour_objects(res, chosen, c)
+    return res.copy() if res is g else res
 
 
 def tile_blocks(g: Grid, rows: int, cols: int, syms: tuple) -> Grid:
@@ -288,7 +292,7 @@ def grid_key(g: Grid, key: str) -> int:
     """The value of one of GRID_KEYS on g."""
     from dsl import kernels
 
-    counts = np.bincount(g.reshape(-1).astype(np.int64), minlength=10)
+    counts = histogram(g)
     fg = counts.copy()
     fg[STAMP_BG] = 0
     present = np.flatnonzero(fg)

@@ -176,23 +176,27 @@ def infer_object_rule(preds: list[Grid], outs: list[Grid], tests: list[Grid]) ->
             test = [object_properties(t, conn8)[1] for t in tests]
         except ValueError:  # a grid without objects
             return None
-        # per object: its colour and the one colour its cells take in the output
-        seen = []
-        for (objs, _), o in zip(demo, outs):
-            for ob in objs:
-                cells = o[ob.top : ob.top + ob.height, ob.left : ob.left + ob.width][ob.mask]
-                if (cells != cells[0]).any():
-                    break
-                seen.append((ob.colour, int(cells[0])))
-            else:
-                continue
-            break
-        else:
-            for prop in OBJECT_PROPS:
-                table = _object_table([v for _, props in demo for v in props[prop]], seen)
-                if table and all(v in table[1] for t in test for v in t[prop]):
-                    return ("recolour_by_property", (prop, conn8, table[0]), 0.0)
+        seen = _new_colours([objs for objs, _ in demo], outs)
+        if seen is None:
+            continue
+        for prop in OBJECT_PROPS:
+            table = _object_table([v for _, props in demo for v in props[prop]], seen)
+            if table and all(v in table[1] for t in test for v in t[prop]):
+                return ("recolour_by_property", (prop, conn8, table[0]), 0.0)
     return None
+
+
+def _new_colours(demo_objs: list[tuple], outs: list[Grid]) -> list[tuple[int, int]] | None:
+    """Per demo object: its colour and the one colour its cells take in the output (None when
+    an object's cells take several)."""
+    seen = []
+    for objs, o in zip(demo_objs, outs):
+        for ob in objs:
+            cells = o[ob.top : ob.top + ob.height, ob.left : ob.left + ob.width][ob.mask]
+            if (cells != cells[0]).any():
+                return None
+            seen.append((ob.colour, int(cells[0])))
+    return seen
 
 
 def _object_table(values: list[int], seen: list[tuple[int, int]]):
