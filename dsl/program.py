@@ -208,8 +208,7 @@ def object_properties(g: Grid, conn8: bool) -> tuple[tuple, dict[str, list[int]]
     """The same-colour objects of g (4- or 8-connected, background 0) and each property of
     OBJECT_PROPS per object, in the objects' order. Memoised on g's content: the graph's repairs
     ask it of the same demo images for many states (read the result, never change it)."""
-    from dsl import kernels
-    from dsl.primitives.objects import extract
+    from dsl.primitives.objects import encloses_hole, extract
 
     objs = extract(g, conn8, False, STAMP_BG)
     sizes = [o.size for o in objs]
@@ -217,16 +216,12 @@ def object_properties(g: Grid, conn8: bool) -> tuple[tuple, dict[str, list[int]]
     shapes = Counter(o.shape_key() for o in objs)
     colours = Counter(o.colour for o in objs)
     h, w = g.shape
-    holes = []
-    for o in objs:
-        ring = np.pad(o.mask, 1).astype(np.int8)  # 1: the object; 0 around and inside it
-        holes.append(int(not kernels.border_reachable(ring, 0, False)[ring == 0].all()))
     props = {
         "size_rank": [rank[z] for z in sizes],
         "size_rank_rev": [len(rank) - 1 - rank[z] for z in sizes],
         "shape_count": [shapes[o.shape_key()] for o in objs],
         "colour_count": [colours[o.colour] for o in objs],
-        "has_hole": holes,
+        "has_hole": [int(encloses_hole(o)) for o in objs],
         "is_rect": [int(o.size == o.height * o.width) for o in objs],
         "touches_border": [
             int(o.top == 0 or o.left == 0 or o.bottom == h - 1 or o.right == w - 1) for o in objs

@@ -18,7 +18,7 @@ import numpy as np
 from dsl import kernels
 from dsl.primitives.common import BG, by_content, most_common, out, split_cells
 from dsl.registry import primitive
-from dsl.types import Grid
+from dsl.types import MAX_SIDE, Grid
 
 
 @dataclass(frozen=True, eq=False)
@@ -443,6 +443,8 @@ def objects_in_a_row(objs: Objects) -> Grid:
     """The objects' crops side by side, left to right by position, top-aligned."""
     if not objs:
         raise ValueError("no objects")
+    if sum(o.width for o in objs) > MAX_SIDE:  # before building a row that cannot be a grid
+        raise ValueError("row too wide")
     order = sorted(objs, key=lambda o: (o.left, o.top))
     h = max(o.height for o in order)
     parts = [np.pad(o.grid, ((0, h - o.height), (0, 0)), constant_values=BG) for o in order]
@@ -454,6 +456,8 @@ def objects_in_a_column(objs: Objects) -> Grid:
     """The objects' crops stacked top to bottom by position, left-aligned."""
     if not objs:
         raise ValueError("no objects")
+    if sum(o.height for o in objs) > MAX_SIDE:
+        raise ValueError("column too tall")
     order = sorted(objs, key=lambda o: (o.top, o.left))
     w = max(o.width for o in order)
     parts = [np.pad(o.grid, ((0, 0), (0, w - o.width)), constant_values=BG) for o in order]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from dsl import kernels
 from dsl.primitives.geometry import SYMMETRIES
 from dsl.program import OBJECT_PROPS, STAMP_BG, local_features, object_properties, stamp
 from dsl.types import Grid
@@ -172,30 +173,38 @@ def infer_object_rule(preds: list[Grid], outs: list[Grid], tests: list[Grid]) ->
         return None
     for conn8 in (False, True):
         try:
-            demo = [object_properties(p, conn8) for p in preds]
+            # the objects first: their properties cost more, and most states fail here
+            seen = _new_colours(preds, outs, conn8)
+            if seen is None:
+                continue
+            demo = [object_properties(p, conn8)[1] for p in preds]
             test = [object_properties(t, conn8)[1] for t in tests]
         except ValueError:  # a grid without objects
             return None
-        seen = _new_colours([objs for objs, _ in demo], outs)
-        if seen is None:
-            continue
         for prop in OBJECT_PROPS:
-            table = _object_table([v for _, props in demo for v in props[prop]], seen)
+            table = _object_table([v for props in demo for v in props[prop]], seen)
             if table and all(v in table[1] for t in test for v in t[prop]):
                 return ("recolour_by_property", (prop, conn8, table[0]), 0.0)
     return None
 
 
-def _new_colours(demo_objs: list[tuple], outs: list[Grid]) -> list[tuple[int, int]] | None:
-    """Per demo object: its colour and the one colour its cells take in the output (None when
-    an object's cells take several)."""
+def _new_colours(preds: list[Grid], outs: list[Grid], conn8: bool) -> list[tuple[int, int]] | None:
+    """Per demo object (same-colour, on background STAMP_BG, in extract's order): its colour and
+    the one colour its cells take in the output; None when an object's cells take several.
+    From the component labels alone: most states fail here, before any Object is built."""
     seen = []
-    for objs, o in zip(demo_objs, outs):
-        for ob in objs:
-            cells = o[ob.top : ob.top + ob.height, ob.left : ob.left + ob.width][ob.mask]
-            if (cells != cells[0]).any():
-                return None
-            seen.append((ob.colour, int(cells[0])))
+    for p, o in zip(preds, outs):
+        labels, n = kernels.label_components(p, conn8, False, STAMP_BG)
+        if n == 0:
+            raise ValueError("no objects")
+        inside = labels >= 0
+        lab = labels[inside].astype(np.int64)
+        pairs = np.unique(
+            lab * 100 + p[inside].astype(np.int64) * 10 + o[inside]
+        )  # (object, colour, new colour)
+        if len(pairs) != n:  # some object's cells take two colours
+            return None
+        seen += [(int(v // 10 % 10), int(v % 10)) for v in pairs]
     return seen
 
 
