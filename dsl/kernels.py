@@ -179,6 +179,18 @@ def colour_histogram(g: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True)
+def colour_bits(g: np.ndarray) -> int:
+    """The colours present as bits (bit c: colour c occurs): one call where the graph interns
+    every new image (a histogram and its nonzero took 18 us of Python per image)."""
+    bits = 0
+    h, w = g.shape
+    for r in range(h):
+        for c in range(w):
+            bits |= 1 << g[r, c]
+    return bits
+
+
+@njit(cache=True)
 def mask_eq(g: np.ndarray, colour: int) -> np.ndarray:
     """Bool mask of cells equal to `colour`."""
     h, w = g.shape

@@ -29,7 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dsl.primitives.common import by_content, present
+from dsl import kernels
+from dsl.primitives.common import by_content
 from dsl.program import INPUT, Program, Ref, Step
 from dsl.registry import primitives
 from dsl.search.values import as_grid
@@ -208,7 +209,7 @@ class Images:
             self.h.append(g.shape[0])
             self.w.append(g.shape[1])
             self.weight.append(cell_weight(g))
-            self.colours.append(sum(1 << c for c in present(g)))
+            self.colours.append(kernels.colour_bits(g))
         return i
 
 

@@ -129,6 +129,12 @@ def test_colour_histogram():
         np.testing.assert_array_equal(hist, np.bincount(g.ravel(), minlength=10))
 
 
+def test_colour_bits():
+    for g, _ in random_grids(9, n_colours=4):
+        expected = sum(1 << int(c) for c in np.unique(g))
+        assert kernels.colour_bits(g) == expected
+
+
 def test_mask_eq():
     for g, _ in random_grids(7):
         np.testing.assert_array_equal(kernels.mask_eq(g, 2), g == 2)
