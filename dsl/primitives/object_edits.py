@@ -243,6 +243,79 @@ def stamp_at_markers(g: Grid) -> Grid:
     return out(res)
 
 
+MAX_TEMPLATE_CELLS = 200  # loose cells a template completion matches (its time grows with them)
+
+
+def _complete_templates(g: Grid, turns: bool) -> Grid:
+    """Each multicolour object is a template; a placement of one (turned and mirrored too, with
+    `turns`) whose cells agree with g wherever g is not background, and that matches cells of
+    smaller objects only (loose cells, or a partial copy), is a candidate. Largest matches first,
+    each painted over background where its cells are not already explained, by the largest
+    template that explains them; a match two placements explain differently is left alone."""
+    objs = default_objects(g)
+    temps = [o for o in objs if len(o.colours) >= 2]
+    if not temps:
+        raise ValueError("no multicolour template")
+    size = np.zeros(g.shape, dtype=np.int64)  # each cell's object's size (0: background)
+    for o in objs:
+        size[o.top : o.top + o.height, o.left : o.left + o.width][o.mask] = o.size
+    variants: dict[tuple, tuple[int, np.ndarray]] = {}
+    for o in sorted(temps, key=lambda o: -o.size):
+        v = np.where(o.mask, o.grid, -1).astype(np.int8)
+        for k in range(8 if turns else 1):
+            t = np.ascontiguousarray(kernels.apply_symmetry(v, k))
+            variants.setdefault((t.shape, t.tobytes()), (o.size, t))
+    h, w = g.shape
+    found: dict[frozenset, dict] = {}  # matched cells -> {template size: the paintings}
+    for n, t in variants.values():
+        fr, fc = np.nonzero((size > 0) & (size < n))  # cells a template of n cells may match
+        if len(fr) > MAX_TEMPLATE_CELLS:
+            raise ValueError("too many cells to match against templates")
+        tr, tc = np.nonzero(t >= 0)
+        tv = t[tr, tc]
+        pos = set()  # placements that lay some template cell on a cell of its colour
+        for a, b, col in zip(tr.tolist(), tc.tolist(), tv.tolist()):
+            sel = g[fr, fc] == col
+            pos.update(zip((fr[sel] - a).tolist(), (fc[sel] - b).tolist()))
+        for r, c in pos:
+            rr, cc = tr + r, tc + c
+            ok = (rr >= 0) & (rr < h) & (cc >= 0) & (cc < w)
+            rr, cc, vv = rr[ok], cc[ok], tv[ok]
+            gv = g[rr, cc]
+            hit = gv != BG
+            if (gv[hit] != vv[hit]).any() or (size[rr[hit], cc[hit]] >= n).any():
+                continue
+            cells = frozenset(zip(rr[hit].tolist(), cc[hit].tolist()))
+            paint = tuple(zip(rr[~hit].tolist(), cc[~hit].tolist(), vv[~hit].tolist()))
+            found.setdefault(cells, {}).setdefault(n, set()).add(paint)
+    res = g.copy()
+    covered: set = set()
+    for cells in sorted(found, key=lambda k: (-len(k), sorted(k))):
+        if cells & covered:
+            continue
+        covered |= cells
+        paints = found[cells][max(found[cells])]
+        if len(paints) == 1:
+            for r, c, v in next(iter(paints)):
+                res[r, c] = v
+    return out(res)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def complete_templates(g: Grid) -> Grid:
+    """Complete partial copies of the multicolour objects (templates): loose cells that agree
+    with part of a template, at one placement only, get the rest of it painted over
+    background."""
+    return _complete_templates(g, False)
+
+
+@primitive(("Grid",), "Grid", cost=2.0)
+def complete_templates_turned(g: Grid) -> Grid:
+    """complete_templates with the templates also turned and mirrored (the 8 square
+    symmetries)."""
+    return _complete_templates(g, True)
+
+
 @primitive(("Grid",), "Grid", cost=1.5)
 def swap_colours_in_objects(g: Grid) -> Grid:
     """In every two-colour object (multicolour, 8-connected), exchange its two colours."""

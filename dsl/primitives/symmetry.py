@@ -97,3 +97,46 @@ def symmetrise_diag(g: Grid) -> Grid:
 def symmetrise_all(g: Grid) -> Grid:
     """Overlay a square g with all 8 of its symmetric images."""
     return _symmetrise(g, [kernels.apply_symmetry(g, k) for k in range(1, 8)])
+
+
+def _about(g: Grid, c: int) -> tuple[int, int]:
+    """Twice the centre (row, column) of colour c's bounding box: the anchor the *_about
+    primitives mirror or turn g around (ValueError when c is absent)."""
+    r0, c0, r1, c1 = bbox(g == c)
+    return r0 + r1 - 1, c0 + c1 - 1
+
+
+def _moved(g: Grid, rows: np.ndarray, cols: np.ndarray) -> Grid:
+    """g's cells carried to (rows, cols) (index grids of g's shape), the rest background;
+    cells carried outside the grid are dropped."""
+    h, w = g.shape
+    res = np.full_like(g, BG)
+    inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
+    res[rows[inside], cols[inside]] = g[inside]
+    return res
+
+
+@primitive(("Grid", "Colour"), "Grid", absent="none")
+def symmetrise_4_about(g: Grid, c: int) -> Grid:
+    """Overlay g with its left-right, top-bottom and 180-degree mirrors about the centre of
+    colour `c`'s bounding box (an anchor object): background filled from the mirrors."""
+    rr, cc = _about(g, c)
+    r, q = np.indices(g.shape)
+    return _symmetrise(g, [_moved(g, r, cc - q), _moved(g, rr - r, q), _moved(g, rr - r, cc - q)])
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.5, absent="none")
+def symmetrise_rot_about(g: Grid, c: int) -> Grid:
+    """Overlay g with its 90, 180 and 270 degree turns about the centre of colour `c`'s
+    bounding box (ValueError when a quarter turn about it does not land on cells)."""
+    rr, cc = _about(g, c)
+    if (rr - cc) % 2:
+        raise ValueError("the anchor's centre is not a cell centre or corner on both axes")
+    r, q = np.indices(g.shape)
+    dr, dc = 2 * r - rr, 2 * q - cc  # twice the offset from the centre
+    turns = [
+        _moved(g, (rr + dc) // 2, (cc - dr) // 2),
+        _moved(g, rr - r, cc - q),
+        _moved(g, (rr - dc) // 2, (cc + dr) // 2),
+    ]
+    return _symmetrise(g, turns)

@@ -10,7 +10,15 @@ import numpy as np
 from dsl.program import Program, Ref, Step, constant, op_cost
 from dsl.registry import primitives
 from dsl.search import infer
-from dsl.search.graph import Fn, Graph, fn_prior, graph_functions, object_chains, task_colours
+from dsl.search.graph import (
+    Fn,
+    Graph,
+    count_chains,
+    fn_prior,
+    graph_functions,
+    object_chains,
+    task_colours,
+)
 from dsl.search.pieces import OVERLAYS, Pieces, words
 from dsl.search.size import affine_rule, predict_sizes
 from dsl.search.verify import Fit, SearchResult, fits_demos, run_all
@@ -204,6 +212,8 @@ def explore(task: Task, cfg: dict, budget: Budget, max_work: float) -> SearchRes
     # Object selection chains (objects -> pick one -> crop) are applied to the inputs only: there
     # are hundreds, and their results are what later depths transform.
     fns += object_chains(tuple(cfg["graph_object_chains"]))
+    if cfg["graph_count_chains"]:
+        fns += count_chains(task_colours(task), tuple(cfg["graph_exclude"]))
     blank = _blank_output(task)
     if blank is not None:  # a fixed output size: a blank grid of it lends its shape (below)
         fns.append(blank)

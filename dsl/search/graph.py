@@ -162,6 +162,35 @@ def object_chains(finishers: tuple[str, ...]) -> list[Fn]:
     ]
 
 
+def count_chains(colours: tuple[int, ...], exclude: tuple[str, ...] = ()) -> list[Fn]:
+    """Int arguments counted on the image itself, as single edges: every counter (grid -> Int:
+    its colours, objects, cells) into every grid -> grid primitive's Int argument
+    (`upscale(g, count_colours(g))`) and into every primitive drawing from an Int and a colour
+    literal (`diagonal_of(count_objects(g), c)`): a scale, a shift or a length read off the
+    input, where a literal would be right on one demo only."""
+    reg = primitives()
+    counters = [p for p in reg.values() if p.inputs == ("Grid",) and p.output == "Int"]
+    chains = []
+    for cnt in counters:
+        for p in reg.values():
+            if p.output != "Grid" or p.name in exclude:
+                continue
+            if p.inputs == ("Grid", "Int"):
+                chains.append(((cnt.name, (PARENT,)), (p.name, (PARENT, At(0)))))
+            elif p.inputs == ("Int", "Colour"):
+                chains += [((cnt.name, (PARENT,)), (p.name, (At(0), int(c)))) for c in colours]
+    return [
+        Fn(
+            "|".join(op for op, _ in c),
+            (),  # a chain's literals are in its steps
+            chain_fn(c),
+            sum(reg[op].cost for op, _ in c),
+            chain=c,
+        )
+        for c in chains
+    ]
+
+
 def graph_functions(
     colours: tuple[int, ...], ints: tuple[int, ...], exclude: tuple[str, ...] = ()
 ) -> list[Fn]:

@@ -5,7 +5,15 @@ from dsl.datasets import raw_set, unseen_ids
 from dsl.program import parse
 from dsl.search.core import DEFAULTS
 from dsl.search.explore import explore
-from dsl.search.graph import OVERHEAD, Graph, graph_functions, object_chains, op_us
+from dsl.search.graph import (
+    OVERHEAD,
+    Graph,
+    count_chains,
+    graph_functions,
+    object_chains,
+    op_us,
+    task_colours,
+)
 from dsl.search.pieces import Pieces, words
 from dsl.search.size import affine_axis
 from dsl.types import Budget, Pair, Task
@@ -80,6 +88,24 @@ def test_object_chain_is_one_edge_and_reruns():
     (two,) = g.layer(2, [1], parents=one)
     prog = parse(g.program(int(two[0])).text())  # the chain prints as its three steps
     assert prog.text().count("\n") == 4
+    assert all(np.array_equal(prog.run(p.input), p.output) for p in pairs)
+
+
+def test_count_chain_reads_its_int_off_the_input():
+    # Each grid upscaled by its number of colours: no single literal fits both demos.
+    pairs = []
+    for colours in ([1, 2], [3, 4, 5], [6, 7]):
+        g = np.array([colours], dtype=np.int8)
+        k = len(colours)
+        pairs.append(Pair(g, np.ascontiguousarray(np.kron(g, np.ones((k, k), dtype=np.int8)))))
+    task = Task("t", pairs[:-1], [pairs[-1].input], [pairs[-1].output])
+    chains = count_chains(task_colours(task))
+    assert "count_objects|diagonal_of" in {f.op for f in chains}
+    (up,) = [f for f in chains if f.op == "count_colours|upscale"]
+    g = Graph(task, [up], 10**6, 10**6, Budget(600))
+    (one,) = g.layer(1, [0])
+    prog = parse(g.program(int(one[0])).text())
+    assert prog.text().splitlines()[0] == "x1 = count_colours(I)"
     assert all(np.array_equal(prog.run(p.input), p.output) for p in pairs)
 
 

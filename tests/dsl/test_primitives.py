@@ -154,6 +154,21 @@ CASES: dict[str, list[tuple[tuple, object]]] = {
     "symmetrise_rot": [((G("10/00"),), G("11/11")), ((A,), ValueError)],
     "symmetrise_diag": [((G("12/00"),), G("12/20"))],
     "symmetrise_all": [((G("120/000/000"),), G("121/202/121"))],
+    # the loose 2 takes the rest of the template 12; turned, a vertical part picks a turn
+    "complete_templates": [
+        ((G("0000000/0120000/0000020"),), G("0000000/0120000/0000120")),
+        ((G("1200/0000/0020/0030"),), G("1200/0000/0020/0030")),  # no placement: unchanged
+    ],
+    "complete_templates_turned": [
+        ((G("123000/000000/000000/000020/000030"),), G("123000/000000/000010/000020/000030")),
+        ((G("1111"),), ValueError),  # no multicolour template
+    ],
+    # mirrored about the anchor colour's centre, not the grid's; cells mirrored off-grid drop
+    "symmetrise_4_about": [((G("1000/0200/0000/0000"), 2), G("1010/0200/1010/0000"))],
+    "symmetrise_rot_about": [
+        ((G("3000/0200/0000/0000"), 2), G("3030/0200/3030/0000")),
+        ((G("1000/0220/0000"), 2), ValueError),  # a centre between cells on one axis only
+    ],
     # borders and fills
     "draw_border": [((G("000/000/000"), 5), G("555/505/555"))],
     "fill_enclosed": [((G("111/101/111"), 4), G("111/141/111")), ((G("10"), 4), G("10"))],
