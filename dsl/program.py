@@ -233,15 +233,19 @@ def object_properties(g: Grid, conn8: bool) -> tuple[tuple, dict[str, list[int]]
     return objs, props
 
 
-def recolour_by_property(g: Grid, prop: str, conn8: bool, table: dict) -> Grid:
+def recolour_by_property(g: Grid, prop: str, conn8: bool, table: dict, default: int = -1) -> Grid:
     """Each same-colour object (background 0; 8-connected with conn8) whose property `prop`
-    (OBJECT_PROPS) has a value in `table` takes that colour; the others keep theirs."""
+    (OBJECT_PROPS) has a value in `table` takes that colour; the others keep theirs, or take
+    colour `default` when it is one (>= 0)."""
     if prop not in OBJECT_PROPS:
         raise ValueError(f"unknown object property {prop!r}")
     from dsl.primitives.objects import recolour_objects
 
     objs, props = object_properties(g, conn8)
     res = g
+    rest = tuple(o for o, x in zip(objs, props[prop]) if x not in table)
+    if default >= 0 and rest:
+        res = recolour_objects(res, rest, default)
     for v, c in table.items():
         chosen = tuple(o for o, x in zip(objs, props[prop]) if x == v)
         if chosen:

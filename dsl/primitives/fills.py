@@ -176,6 +176,78 @@ def rays_down_right(g: Grid) -> Grid:
     return _rays(g, _DIRS["down_right"], True, corners=True)
 
 
+def _bounce(res: Grid, g: Grid, r: int, c: int, dr: int, dc: int, colour: int) -> None:
+    """Walk diagonally from (r, c) painting background cells of res; a non-background cell of
+    g ahead reflects the walk (off the side that blocks it, both sides at a corner); it stops
+    at the grid's edge, or where a reflection is blocked too."""
+    h, w = g.shape
+    for _ in range(4 * (h + w)):  # a bound: a walk trapped between walls stops
+        nr, nc = r + dr, c + dc
+        if not (0 <= nr < h and 0 <= nc < w):
+            return
+        if g[nr, nc] != BG:
+            side = 0 <= c + dc < w and g[r, c + dc] != BG
+            ahead = 0 <= r + dr < h and g[r + dr, c] != BG
+            dr, dc = (
+                (dr, -dc) if side and not ahead else (-dr, dc) if ahead and not side else (-dr, -dc)
+            )
+            nr, nc = r + dr, c + dc
+            if not (0 <= nr < h and 0 <= nc < w) or g[nr, nc] != BG:
+                return
+        res[nr, nc] = colour
+        r, c = nr, nc
+
+
+@primitive(("Grid", "Colour"), "Grid", cost=1.5)
+def bounce_diagonals(g: Grid, c: int) -> Grid:
+    """Each diagonal segment (2+ cells of one colour in a diagonal line, none with a
+    same-coloured 4-neighbour) goes on from both ends
+    over background in colour `c`, reflecting off non-background cells, to the grid's edge."""
+    res = g.copy()
+    h, w = g.shape
+    p = np.pad(g, 1, constant_values=-1)
+    same4 = (
+        p[1:-1, 1:-1, None] == np.stack([p[:-2, 1:-1], p[2:, 1:-1], p[1:-1, :-2], p[1:-1, 2:]], 2)
+    ).any(2)
+    thin = (g != BG) & ~same4  # cells with no same-coloured 4-neighbour: lines, not blocks
+    for r, q in zip(*np.nonzero(thin)):
+        r, q = int(r), int(q)
+        for dr, dq in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+            back, ahead = (r - dr, q - dq), (r + dr, q + dq)  # a segment's end: same colour back
+            inside = 0 <= back[0] < h and 0 <= back[1] < w
+            if (
+                inside
+                and g[back] == g[r, q]
+                and not (0 <= ahead[0] < h and 0 <= ahead[1] < w and g[ahead] == g[r, q])
+            ):
+                _bounce(res, g, r, q, dr, dq, c)
+    return out(res)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def zigzag(g: Grid) -> Grid:
+    """Each non-background cell on an end of the grid's longer axis (rows when h >= w) starts a
+    diagonal line of its colour across to the other end, bouncing between the two sides (its
+    first step away from the nearer side)."""
+    t = g.shape[0] < g.shape[1]
+    a = g.T if t else g  # rows are the long axis
+    h, w = a.shape
+    if w < 2:
+        raise ValueError("no room to zigzag")
+    res = a.copy()
+    for r, dr in ((h - 1, -1), (0, 1)):
+        for q in np.flatnonzero(a[r] != BG).tolist():
+            dq = 1 if q < w - 1 - q or q == 0 else -1
+            rr, qq = r, q
+            for _ in range(h - 1):
+                if not 0 <= qq + dq < w:
+                    dq = -dq
+                rr, qq = rr + dr, qq + dq
+                if res[rr, qq] == BG:
+                    res[rr, qq] = a[r, q]
+    return out(res.T if t else res)
+
+
 @primitive(("Grid", "Colour"), "Grid")
 def recolour_boundary(g: Grid, c: int) -> Grid:
     """Non-background cells on the edge of their shape (not interior) become colour `c`."""

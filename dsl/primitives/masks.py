@@ -156,6 +156,18 @@ def cells_overlay(g: Grid) -> Grid:
     return out(res)
 
 
+@primitive(("Grid",), "Grid", cost=1.5)
+def cells_broadcast(g: Grid) -> Grid:
+    """Every cell between separator lines becomes the overlay of all of them (cells_overlay),
+    the separators kept: the one filled cell copied into the blank ones."""
+    merged = cells_overlay(g)
+    res = g.copy()
+    for row in split_cells(g):
+        for r0, c0, cell in row:
+            res[r0 : r0 + cell.shape[0], c0 : c0 + cell.shape[1]] = merged
+    return out(res)
+
+
 @primitive(("Grid", "Colour"), "Grid")
 def cells_and(g: Grid, c: int) -> Grid:
     """Colour `c` where every cell between separator lines is non-background."""

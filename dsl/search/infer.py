@@ -185,7 +185,41 @@ def infer_object_rule(preds: list[Grid], outs: list[Grid], tests: list[Grid]) ->
             table = _object_table([v for props in demo for v in props[prop]], seen)
             if table and all(v in table[1] for t in test for v in t[prop]):
                 return ("recolour_by_property", (prop, conn8, table[0]), 0.0)
+        # then a default colour for every value but one or two exceptions ("size 6: red, the
+        # rest blue"), which also covers test values the demos lack; it costs a little more
+        for prop in OBJECT_PROPS:
+            rule = _default_table([v for props in demo for v in props[prop]], seen)
+            if rule:
+                return ("recolour_by_property", (prop, conn8, *rule), DEFAULT_RULE_COST)
     return None
+
+
+DEFAULT_RULE_COST = 0.5  # a default generalises further than a full table: ranked below one
+
+
+def _default_table(values: list[int], seen: list[tuple[int, int]]) -> tuple[dict, int] | None:
+    """(exceptions, default): one new colour that the objects of every value but one or two
+    take (at least two values do), and the exceptions' own single new colours; None when no
+    colour does."""
+    options: dict[int, set] = {}
+    for v, (before, after) in zip(values, seen):
+        ok = {after, None} if after == before else {after}  # None: "keeps its colour"
+        options[v] = options.get(v, ok) & ok
+        if not options[v]:
+            return None
+    best = None
+    for d in sorted({after for _, after in seen}):
+        exc = sorted(v for v, o in options.items() if d not in o)
+        if (
+            1 <= len(exc) <= 2
+            and len(options) - len(exc) >= 2
+            and (best is None or len(exc) < len(best[1]))
+        ):
+            best = (d, exc)
+    if best is None or any(None in options[v] or len(options[v]) != 1 for v in best[1]):
+        return None
+    d, exc = best
+    return {v: next(iter(options[v])) for v in exc}, d
 
 
 def _new_colours(preds: list[Grid], outs: list[Grid], conn8: bool) -> list[tuple[int, int]] | None:

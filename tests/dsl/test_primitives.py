@@ -137,6 +137,7 @@ CASES: dict[str, list[tuple[tuple, object]]] = {
     "halves_second_only": [((HALVES, 3), G("00/30"))],
     "halves_overlay": [((G("12503/00534"),), G("12/34"))],
     "halves_overlay_second": [((G("12503/00534"),), G("13/34"))],
+    "cells_broadcast": [((G("10502/00500"),), G("12512/00500"))],
     "cells_overlay": [((G("10501/00520"),), G("11/20"))],
     "cells_and": [((HALVES, 3), G("03/03"))],
     "cells_nor": [((G("10501/00520"), 3), G("00/03"))],
@@ -185,6 +186,11 @@ CASES: dict[str, list[tuple[tuple, object]]] = {
     "halo_4": [((G("000/010/000"), 2), G("020/212/020"))],
     "hollow": [((G("111/111/111"),), G("111/101/111")), ((G("11"),), G("11"))],
     "recolour_interior": [((G("111/111/111"), 2), G("111/121/111"))],
+    "zigzag": [((G("00/00/00/10"),), G("01/10/01/10")), ((G("1/0/0"),), ValueError)],
+    # the segment 1 goes on up-right in 3, reflected off the wall of 2 at the top right
+    "bounce_diagonals": [
+        ((G("00002/00002/00002/01002/10002"), 3), G("00302/00032/00302/01002/10002"))
+    ],
     "connect_lines": [((G("100/000/100"),), G("100/100/100"))],
     "connect_lines_diagonal": [((G("100/000/001"),), G("100/010/001"))],
     "rays_up": [((G("00/00/01"),), G("01/01/01"))],

@@ -139,6 +139,9 @@ def test_recolour_by_property_recolours_whole_objects_by_their_property():
     assert np.array_equal(prog.run(g), out)
     with pytest.raises(ValueError, match="property"):
         recolour_by_property(g, "weight", False, {})
+    # a default colour for the values the table lacks
+    out = recolour_by_property(g, "size", False, {4: 7}, 8)
+    assert out.tolist() == [[7, 7, 0, 8, 0], [7, 7, 0, 0, 0], [0, 0, 0, 8, 8], [8, 0, 0, 0, 0]]
 
 
 def test_lookup_constant_answers_a_fixed_grid_per_class_of_input():

@@ -205,3 +205,27 @@ def test_fixed_output_grids_chosen_by_a_count_of_the_input():
     assert any(f.program.steps[0].op == "lookup_constant" for f in res.fits)
     distinct = Task("t", [demos[0], demos[1]], [grid(2, 3)])
     assert _lookup_constant_fit(distinct, 0.5) is None
+
+
+def test_object_rule_learns_a_default_colour_for_unseen_values():
+    """Shapes of 3 cells turn red, every other size blue: the test has a size no demo has, which
+    a full table cannot colour; a default with one exception can."""
+    from dsl.program import recolour_by_property
+    from dsl.search.infer import infer_object_rule
+
+    def grid(sizes):
+        g = np.zeros((8, 12), dtype=np.int8)
+        for row, k in enumerate(sizes):
+            g[2 * row, :k] = 5
+        return g
+
+    def rule(g):
+        return np.where(g == 5, 1, 0).astype(np.int8) + np.where(
+            (g == 5) & ((g == 5).sum(axis=1, keepdims=True) == 3), 1, 0
+        ).astype(np.int8)
+
+    demos = [grid([3, 1, 5]), grid([3, 4, 6])]  # 3 is neither rank the same in both
+    test = grid([3, 7])
+    r = infer_object_rule(demos, [rule(g) for g in demos], [test])
+    assert r is not None and r[1][0] == "size" and r[1][2:] == ({3: 2}, 1)
+    assert np.array_equal(recolour_by_property(test, *r[1]), rule(test))
