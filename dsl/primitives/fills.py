@@ -201,26 +201,22 @@ def _bounce(res: Grid, g: Grid, r: int, c: int, dr: int, dc: int, colour: int) -
 @primitive(("Grid", "Colour"), "Grid", cost=1.5)
 def bounce_diagonals(g: Grid, c: int) -> Grid:
     """Each diagonal segment (2+ cells of one colour in a diagonal line, none with a
-    same-coloured 4-neighbour) goes on from both ends
-    over background in colour `c`, reflecting off non-background cells, to the grid's edge."""
-    res = g.copy()
+    same-coloured 4-neighbour) goes on from both ends over background in colour `c`,
+    reflecting off non-background cells, to the grid's edge."""
     h, w = g.shape
     p = np.pad(g, 1, constant_values=-1)
-    same4 = (
-        p[1:-1, 1:-1, None] == np.stack([p[:-2, 1:-1], p[2:, 1:-1], p[1:-1, :-2], p[1:-1, 2:]], 2)
-    ).any(2)
-    thin = (g != BG) & ~same4  # cells with no same-coloured 4-neighbour: lines, not blocks
-    for r, q in zip(*np.nonzero(thin)):
-        r, q = int(r), int(q)
-        for dr, dq in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
-            back, ahead = (r - dr, q - dq), (r + dr, q + dq)  # a segment's end: same colour back
-            inside = 0 <= back[0] < h and 0 <= back[1] < w
-            if (
-                inside
-                and g[back] == g[r, q]
-                and not (0 <= ahead[0] < h and 0 <= ahead[1] < w and g[ahead] == g[r, q])
-            ):
-                _bounce(res, g, r, q, dr, dq, c)
+
+    def near(dr: int, dq: int) -> np.ndarray:  # each cell's neighbour (dr, dq) away
+        return p[1 + dr : 1 + dr + h, 1 + dq : 1 + dq + w]
+
+    same4 = (near(-1, 0) == g) | (near(1, 0) == g) | (near(0, -1) == g) | (near(0, 1) == g)
+    thin = np.pad((g != BG) & ~same4, 1)  # lines, not blocks
+    res = g.copy()
+    for dr, dq in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+        back = (near(-dr, -dq) == g) & thin[1 - dr : 1 - dr + h, 1 - dq : 1 - dq + w]
+        ends = thin[1:-1, 1:-1] & back & (near(dr, dq) != g)  # the segment goes on (dr, dq)
+        for r, q in zip(*np.nonzero(ends)):
+            _bounce(res, g, int(r), int(q), dr, dq, c)
     return out(res)
 
 
