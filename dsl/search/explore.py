@@ -145,8 +145,9 @@ class Explorer:
                 infer.infer_stamp(demos, self.outs),
                 infer.infer_object_rule(demos, self.outs, tests),
             ):
-                if r:  # r[1][-1]: the learned table (a rule's dict, a stamp's entries)
-                    extra = r[2] + self.cfg["local_rule_entry_cost"] * len(r[1][-1])
+                if r:  # the learned table's entries (a rule's dict, a stamp's tuple) cost
+                    entries = sum(len(a) for a in r[1] if isinstance(a, (dict, tuple)))
+                    extra = r[2] + self.cfg["local_rule_entry_cost"] * entries
                     prog = self.g.program(s).then(r[0], r[1])
                     self.found(prog, cost + op_cost(r[0]) + extra, "local_rule")
         self.close = []

@@ -229,3 +229,7 @@ def test_object_rule_learns_a_default_colour_for_unseen_values():
     r = infer_object_rule(demos, [rule(g) for g in demos], [test])
     assert r is not None and r[1][0] == "size" and r[1][2:] == ({3: 2}, 1)
     assert np.array_equal(recolour_by_property(test, *r[1]), rule(test))
+    # the search's repairs rank it (its default is one more entry) and answer with it
+    task = Task("t", [Pair(g, rule(g)) for g in demos], [test], [rule(test)])
+    res = search(task, Budget(20), FAST)
+    assert np.array_equal(res.fits[0].test_outputs[0], rule(test))
