@@ -63,13 +63,28 @@ def search_config(preset: str, overrides: list[str]) -> dict:
 
 
 def solve_one(task: Task, search: dict, task_s: float) -> dict:
-    """Run DSLSolver on one task; per-task record with the 2-attempt score."""
+    """Run DSLSolver on one task; per-task record with the 2-attempt score (a task whose search
+    raises scores 0 and says why in "error": the bench goes on with the others)."""
     from dsl.solver import DSLSolver
 
     solver = DSLSolver(search=search)
     solver.warmup()  # once per worker, as arc-solve's: JIT compiling is not the task's time
     t0 = time.monotonic()
-    res = solver.solve(task, Budget(task_s))
+    try:
+        res = solver.solve(task, Budget(task_s))
+    except Exception as e:  # a bug in one task's search must not lose the others' rows
+        return {
+            "task_id": task.id,
+            "error": f"{type(e).__name__}: {e}",
+            "stage": None,
+            "time_s": round(time.monotonic() - t0, 3),
+            "score": 0.0,
+            "solved_at_s": None,
+            "has_fit": False,
+            "stopped_by_clock": False,
+            "program": None,
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
     cands = res.candidates
     dt = time.monotonic() - t0
     correct = []
@@ -147,6 +162,7 @@ def run_bench(args: argparse.Namespace) -> None:
         f"time_s median={statistics.median(times):.2f} p90={np.percentile(times, 90):.2f} "
         f"max={max(times):.2f} wall={wall:.1f} "
         f"stopped_by_clock={sum(r['stopped_by_clock'] for r in rows)}\npeak_rss_mb={rss:.0f}\n"
+        f"errors={sum('error' in r for r in rows)}\n"
         f"fully solved within t seconds of search: {time_to_solve(rows, args.task_s)}"
     )
     if args.out:

@@ -36,3 +36,16 @@ def test_solver_returns_verified_candidates():
 def test_solver_empty_on_tiny_budget():
     out = DSLSolver(search={}).solve(_task(), Budget(0.0)).candidates
     assert len(out) == 2 and all(isinstance(c, list) for c in out)
+
+
+def test_bench_records_a_failing_task_and_goes_on(monkeypatch):
+    from dsl import bench
+    from dsl.search.core import DEFAULTS
+
+    def broken(self, task, budget, extra=None):
+        raise TypeError("a bug in one task's search")
+
+    monkeypatch.setattr(DSLSolver, "solve", broken)
+    monkeypatch.setattr(DSLSolver, "warmup", lambda self: None)
+    row = bench.solve_one(_task(), dict(DEFAULTS), 1.0)
+    assert row["score"] == 0.0 and row["error"] == "TypeError: a bug in one task's search"
