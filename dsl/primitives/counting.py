@@ -69,6 +69,25 @@ def count_colours_bar(g: Grid) -> Grid:
 
 
 @primitive(("Grid",), "Grid", cost=1.5)
+def colour_sequence(g: Grid) -> Grid:
+    """The non-background colours in the order they appear across g: each by the mean position
+    of its cells along the axis on which those means spread more; a 1 x n row for columns,
+    an n x 1 column for rows (ValueError on a tie)."""
+    cols = [c for c in range(1, 10) if (g == c).any()]
+    if len(cols) < 2:
+        raise ValueError("fewer than two colours")
+    rows, columns = np.indices(g.shape)
+    at_r = {c: float(rows[g == c].mean()) for c in cols}
+    at_c = {c: float(columns[g == c].mean()) for c in cols}
+    by_cols = np.ptp(list(at_c.values())) > np.ptp(list(at_r.values()))
+    at = at_c if by_cols else at_r
+    if len(set(at.values())) < len(cols):
+        raise ValueError("two colours at one place")
+    seq = sorted(cols, key=at.__getitem__)
+    return out(np.array([seq] if by_cols else [[c] for c in seq]))
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
 def objects_count_row(g: Grid) -> Grid:
     """A 1 x n row of the most frequent foreground colour, n = number of its 8-connected objects."""
     c = most_common_foreground(g)

@@ -219,6 +219,11 @@ CASES: dict[str, list[tuple[tuple, object]]] = {
     "row_of": [((3, 2), G("222")), ((0, 2), ValueError)],
     "column_of": [((2, 4), G("4/4"))],
     "count_colours_bar": [((G("1202/0200"),), G("222/100"))],
+    "colour_sequence": [
+        ((G("4422/4228/4228"),), G("428")),  # by columns: 4, then 2, then 8
+        ((G("22/58/55"),), G("2/8/5")),  # by rows
+        ((G("12/21"),), ValueError),
+    ],
     "objects_count_row": [((G("1010/0001/2000"),), G("11"))],
     # periodic patterns
     "untile": [((G("1212/3434"),), G("12/34")), ((G("12/34"),), ValueError)],
