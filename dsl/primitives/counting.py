@@ -73,12 +73,16 @@ def colour_sequence(g: Grid) -> Grid:
     """The non-background colours in the order they appear across g: each by the mean position
     of its cells along the axis on which those means spread more; a 1 x n row for columns,
     an n x 1 column for rows (ValueError on a tie)."""
-    cols = [c for c in range(1, 10) if (g == c).any()]
+    flat = g.ravel()
+    n = np.bincount(flat, minlength=10)
+    cols = [c for c in range(1, 10) if n[c]]
     if len(cols) < 2:
         raise ValueError("fewer than two colours")
     rows, columns = np.indices(g.shape)
-    at_r = {c: float(rows[g == c].mean()) for c in cols}
-    at_c = {c: float(columns[g == c].mean()) for c in cols}
+    sum_r = np.bincount(flat, weights=rows.ravel(), minlength=10)
+    sum_c = np.bincount(flat, weights=columns.ravel(), minlength=10)
+    at_r = {c: float(sum_r[c] / n[c]) for c in cols}
+    at_c = {c: float(sum_c[c] / n[c]) for c in cols}
     by_cols = np.ptp(list(at_c.values())) > np.ptp(list(at_r.values()))
     at = at_c if by_cols else at_r
     if len(set(at.values())) < len(cols):
