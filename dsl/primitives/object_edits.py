@@ -273,9 +273,10 @@ def _complete_templates(g: Grid, turns: bool) -> Grid:
             raise ValueError("too many cells to match against templates")
         tr, tc = np.nonzero(t >= 0)
         tv = t[tr, tc]
+        gf = g[fr, fc]
         pos = set()  # placements that lay some template cell on a cell of its colour
         for a, b, col in zip(tr.tolist(), tc.tolist(), tv.tolist()):
-            sel = g[fr, fc] == col
+            sel = gf == col
             pos.update(zip((fr[sel] - a).tolist(), (fc[sel] - b).tolist()))
         for r, c in pos:
             rr, cc = tr + r, tc + c

@@ -150,14 +150,15 @@ def object_chains(finishers: tuple[str, ...]) -> list[Fn]:
     for e, s, f in itertools.product(extract, select, (reg[name] for name in finishers)):
         last = (At(1),) if f.inputs == ("Object",) else (PARENT, At(1))
         chains.append(((e.name, (PARENT,)), (s.name, (At(0),)), (f.name, last)))
+    return _chain_fns(chains)
+
+
+def _chain_fns(chains: list[tuple]) -> list[Fn]:
+    """One graph edge per chain: its ops joined by '|', its cost the sum of theirs (a chain's
+    literals are in its steps)."""
+    reg = primitives()
     return [
-        Fn(
-            "|".join(op for op, _ in c),
-            (),
-            chain_fn(c),
-            sum(reg[op].cost for op, _ in c),
-            chain=c,
-        )
+        Fn("|".join(op for op, _ in c), (), chain_fn(c), sum(reg[op].cost for op, _ in c), chain=c)
         for c in chains
     ]
 
@@ -179,16 +180,7 @@ def count_chains(colours: tuple[int, ...], exclude: tuple[str, ...] = ()) -> lis
                 chains.append(((cnt.name, (PARENT,)), (p.name, (PARENT, At(0)))))
             elif p.inputs == ("Int", "Colour"):
                 chains += [((cnt.name, (PARENT,)), (p.name, (At(0), int(c)))) for c in colours]
-    return [
-        Fn(
-            "|".join(op for op, _ in c),
-            (),  # a chain's literals are in its steps
-            chain_fn(c),
-            sum(reg[op].cost for op, _ in c),
-            chain=c,
-        )
-        for c in chains
-    ]
+    return _chain_fns(chains)
 
 
 def graph_functions(

@@ -181,14 +181,15 @@ def infer_object_rule(preds: list[Grid], outs: list[Grid], tests: list[Grid]) ->
             test = [object_properties(t, conn8)[1] for t in tests]
         except ValueError:  # a grid without objects
             return None
+        values = {prop: [v for props in demo for v in props[prop]] for prop in OBJECT_PROPS}
         for prop in OBJECT_PROPS:
-            table = _object_table([v for props in demo for v in props[prop]], seen)
+            table = _object_table(values[prop], seen)
             if table and all(v in table[1] for t in test for v in t[prop]):
                 return ("recolour_by_property", (prop, conn8, table[0]), 0.0)
         # then a default colour for every value but one or two exceptions ("size 6: red, the
         # rest blue"), which also covers test values the demos lack; it costs a little more
         for prop in OBJECT_PROPS:
-            rule = _default_table([v for props in demo for v in props[prop]], seen)
+            rule = _default_table(values[prop], seen)
             if rule:
                 return ("recolour_by_property", (prop, conn8, *rule), DEFAULT_RULE_COST)
     return None
@@ -201,12 +202,9 @@ def _default_table(values: list[int], seen: list[tuple[int, int]]) -> tuple[dict
     """(exceptions, default): one new colour that the objects of every value but one or two
     take (at least two values do), and the exceptions' own single new colours; None when no
     colour does."""
-    options: dict[int, set] = {}
-    for v, (before, after) in zip(values, seen):
-        ok = {after, None} if after == before else {after}  # None: "keeps its colour"
-        options[v] = options.get(v, ok) & ok
-        if not options[v]:
-            return None
+    options = _value_options(values, seen)
+    if options is None:
+        return None
     best = None
     for d in sorted({after for _, after in seen}):
         exc = sorted(v for v, o in options.items() if d not in o)
@@ -242,16 +240,25 @@ def _new_colours(preds: list[Grid], outs: list[Grid], conn8: bool) -> list[tuple
     return seen
 
 
+def _value_options(values: list[int], seen: list[tuple[int, int]]) -> dict[int, set] | None:
+    """Per property value, the new colours every object with that value allows (None in a set:
+    "keeps its colour"); None when some value's objects need two colours."""
+    options: dict[int, set] = {}
+    for v, (before, after) in zip(values, seen):
+        ok = {after, None} if after == before else {after}
+        options[v] = options.get(v, ok) & ok
+        if not options[v]:
+            return None
+    return options
+
+
 def _object_table(values: list[int], seen: list[tuple[int, int]]):
     """(the value -> new colour table, every value seen) consistent with each object's (colour,
     new colour); a value whose objects all keep their colours needs no entry. None: a value
     needs two colours, or nothing changes."""
-    options: dict[int, set] = {}
-    for v, (before, after) in zip(values, seen):
-        ok = {after, None} if after == before else {after}  # None: "keeps its colour"
-        options[v] = options.get(v, ok) & ok
-        if not options[v]:
-            return None
+    options = _value_options(values, seen)
+    if options is None:
+        return None
     table = {v: next(iter(o)) for v, o in options.items() if None not in o}
     return (dict(sorted(table.items())), set(options)) if table else None
 
