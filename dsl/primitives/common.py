@@ -143,7 +143,20 @@ def split_cells(g: Grid) -> list[list[tuple[int, int, Grid]]]:
     c = separator_colour(g)
     row_lines = uniform_rows(g) & (g[:, 0] == c)
     col_lines = uniform_cols(g) & (g[0, :] == c)
+    return _cut(g, row_lines, col_lines)
+
+
+def _cut(
+    g: Grid, row_lines: np.ndarray, col_lines: np.ndarray
+) -> list[list[tuple[int, int, Grid]]]:
     rr, cc = _runs(row_lines), _runs(col_lines)
     if len(rr) * len(cc) < 2:
         raise ValueError("fewer than two cells")
     return [[(r0, c0, g[r0:r1, c0:c1]) for c0, c1 in cc] for r0, r1 in rr]
+
+
+@by_content()
+def split_blank_cells(g: Grid) -> list[list[tuple[int, int, Grid]]]:
+    """Cells between all-background rows and columns, as split_cells gives them."""
+    blank = g == BG
+    return _cut(g, blank.all(axis=1), blank.all(axis=0))

@@ -244,61 +244,165 @@ def stamp_at_markers(g: Grid) -> Grid:
 
 
 MAX_TEMPLATE_CELLS = 200  # loose cells a template completion matches (its time grows with them)
+MAX_PLACEMENTS = 400  # plausible template placements a completion tries, all templates together
 
 
-def _complete_templates(g: Grid, turns: bool) -> Grid:
+def _plausible(
+    g: Grid,
+    size: np.ndarray,
+    pos: list,
+    tr: np.ndarray,
+    tc: np.ndarray,
+    tv: np.ndarray,
+    limit: int,
+    recolour: bool,
+    sc: int,
+) -> list[tuple[int, int]]:
+    """The placements (r, c) of template cells (tr, tc) of colours tv, blown up sc times, that
+    lay no cell on an object of `limit` cells or more, nor on a cell of another colour (with
+    `recolour`: each template colour on one colour), and take in each template cell's block
+    whole or not at all: the cheap tests of _complete_templates, on many placements at once."""
+    h, w = g.shape
+    keep: list[tuple[int, int]] = []
+    blocks = np.lexsort((tc % sc, tr % sc, tc // sc, tr // sc))  # cells grouped by block
+    step = max(1, 100_000 // max(1, len(tr)))  # placements per batch: bounded memory
+    for i in range(0, len(pos), step):
+        p = np.array(pos[i : i + step], dtype=np.int64)
+        rr, cc = p[:, :1] + tr[None, :], p[:, 1:] + tc[None, :]
+        ok = (rr >= 0) & (rr < h) & (cc >= 0) & (cc < w)
+        rr, cc = np.clip(rr, 0, h - 1), np.clip(cc, 0, w - 1)
+        gv = g[rr, cc]
+        hit = ok & (gv != BG)
+        bad = (hit & (size[rr, cc] >= limit)).any(axis=1)
+        if not recolour:
+            bad |= (hit & (gv != tv[None, :])).any(axis=1)
+        else:
+            for a in np.unique(tv).tolist():
+                on = hit & (tv == a)[None, :]
+                bad |= np.where(on, gv, 99).min(axis=1) < np.where(on, gv, -1).max(axis=1)
+        if sc > 1:
+            hb = hit[:, blocks].reshape(len(p), -1, sc * sc)
+            bad |= (hb.any(axis=2) != hb.all(axis=2)).any(axis=1)
+        keep.extend(map(tuple, p[~bad].tolist()))
+    return keep
+
+
+def _complete_templates(g: Grid, turns: bool, scales: int = 1, recolour: bool = False) -> Grid:
     """Each multicolour object is a template; a placement of one (turned and mirrored too, with
     `turns`) whose cells agree with g wherever g is not background, and that matches cells of
     smaller objects only (loose cells, or a partial copy), is a candidate. Largest matches first,
     each painted over background where its cells are not already explained, by the largest
-    template that explains them; a match two placements explain differently is left alone."""
+    template that explains them; a match two placements explain differently is left alone.
+
+    With `recolour` (the scaled form), a placement may also be blown up 2x.. `scales`x (each
+    template cell's block matched whole or not at all) and change colours one-to-one (one colour
+    at least kept); it must take in whole single-colour pieces only; a template whose pieces of
+    2+ cells another's placement takes in takes no part; an unturned placement is preferred."""
     objs = default_objects(g)
-    temps = [o for o in objs if len(o.colours) >= 2]
+    temps = [i for i, o in enumerate(objs) if len(o.colours) >= 2]
     if not temps:
         raise ValueError("no multicolour template")
     size = np.zeros(g.shape, dtype=np.int64)  # each cell's object's size (0: background)
-    for o in objs:
+    ids = np.full(g.shape, -1, dtype=np.int64)  # each cell's object
+    for i, o in enumerate(objs):
         size[o.top : o.top + o.height, o.left : o.left + o.width][o.mask] = o.size
-    variants: dict[tuple, tuple[int, np.ndarray]] = {}
-    for o in sorted(temps, key=lambda o: -o.size):
+        ids[o.top : o.top + o.height, o.left : o.left + o.width][o.mask] = i
+    piece = np.full(g.shape, -1, dtype=np.int64)  # each cell's single-colour 4-connected piece
+    pieces = objects(g) if recolour else ()
+    for i, o in enumerate(pieces):
+        piece[o.top : o.top + o.height, o.left : o.left + o.width][o.mask] = i
+    piece_size = np.array([o.size for o in pieces] or [0])
+    bulk = (piece >= 0) & (piece_size[piece] >= 2)  # cells of pieces of 2+ cells
+    obj_bulk = np.bincount(ids[bulk], minlength=len(objs))
+    h, w = g.shape
+    whole = {}  # scale -> cells at the top left of a one-colour block of that side
+    for sc in range(2, min(scales, h, w) + 1):
+        m = np.zeros(g.shape, dtype=bool)
+        m[: h - sc + 1, : w - sc + 1] = g[: h - sc + 1, : w - sc + 1] != BG
+        for i in range(sc):
+            for j in range(sc):
+                m[: h - sc + 1, : w - sc + 1] &= (
+                    g[i : h - sc + 1 + i, j : w - sc + 1 + j] == g[: h - sc + 1, : w - sc + 1]
+                )
+        whole[sc] = m
+    variants: dict[tuple, tuple[int, int, int, int, np.ndarray]] = {}
+    for i in sorted(temps, key=lambda i: -objs[i].size):
+        o = objs[i]
         v = np.where(o.mask, o.grid, -1).astype(np.int8)
         for k in range(8 if turns else 1):
             t = np.ascontiguousarray(kernels.apply_symmetry(v, k))
-            variants.setdefault((t.shape, t.tobytes()), (o.size, t))
-    h, w = g.shape
-    found: dict[frozenset, dict] = {}  # matched cells -> {template size: the paintings}
-    for n, t in variants.values():
-        fr, fc = np.nonzero((size > 0) & (size < n))  # cells a template of n cells may match
+            for sc in range(1, scales + 1):
+                if sc > 1 and not (sc in whole and whole[sc].any()):
+                    continue  # no one-colour block that large
+                ts = np.kron(t, np.ones((sc, sc), dtype=np.int8)) if sc > 1 else t
+                if sc == 1 or (ts.shape[0] <= h and ts.shape[1] <= w):  # blown up: on the grid
+                    variants.setdefault((ts.shape, ts.tobytes()), (o.size, i, k, sc, ts))
+    tried = 0
+    found: dict[frozenset, list] = {}  # matched cells -> [(template size, id, turn, painting)]
+    copies: set[int] = set()  # objects some other template's placement takes in whole
+    for n, tid, k, sc, t in variants.values():
+        # cells a template of n cells may match
+        fr, fc = np.nonzero((size > 0) & (size < n * sc * sc))
         if len(fr) > MAX_TEMPLATE_CELLS:
             raise ValueError("too many cells to match against templates")
         tr, tc = np.nonzero(t >= 0)
         tv = t[tr, tc]
-        gf = g[fr, fc]
-        pos = set()  # placements that lay some template cell on a cell of its colour
-        for a, b, col in zip(tr.tolist(), tc.tolist(), tv.tolist()):
-            sel = gf == col
-            pos.update(zip((fr[sel] - a).tolist(), (fc[sel] - b).tolist()))
-        for r, c in pos:
+        block = (tr // sc) * t.shape[1] + tc // sc  # each cell's template cell
+        corner = (tr % sc == 0) & (tc % sc == 0)  # a blown-up cell's block, by its corner
+        if sc > 1:  # ... lies on the corner of a one-colour block as large
+            keep = whole[sc][fr, fc]
+            fr, fc = fr[keep], fc[keep]
+        # placements that lay some template cell on a cell of its colour
+        ta, tb = np.nonzero(tv[corner][:, None] == g[fr, fc][None, :])
+        pos = set(zip((fr[tb] - tr[corner][ta]).tolist(), (fc[tb] - tc[corner][ta]).tolist()))
+        plausible = _plausible(g, size, sorted(pos), tr, tc, tv, n * sc * sc, recolour, sc)
+        tried += len(plausible)
+        if recolour and tried > MAX_PLACEMENTS:
+            raise ValueError("too many template placements")
+        for r, c in plausible:
             rr, cc = tr + r, tc + c
             ok = (rr >= 0) & (rr < h) & (cc >= 0) & (cc < w)
             rr, cc, vv = rr[ok], cc[ok], tv[ok]
             gv = g[rr, cc]
             hit = gv != BG
-            if (gv[hit] != vv[hit]).any() or (size[rr[hit], cc[hit]] >= n).any():
-                continue
+            if recolour:
+                pairs = set(zip(vv[hit].tolist(), gv[hit].tolist()))
+                colour = dict(pairs)
+                if len(colour) < len(pairs) or len(set(colour.values())) < len(colour):
+                    continue  # not one-to-one
+                cnt = np.bincount(piece[rr[hit], cc[hit]], minlength=len(piece_size))
+                if ((cnt > 0) & (cnt != piece_size)).any():
+                    continue  # takes in part of a single-colour piece
+                vv = np.array([colour.get(x, x) for x in vv.tolist()], dtype=np.int8)
+            if sc > 1:
+                hb = np.bincount(block[ok][hit], minlength=block.max() + 1)
+                if ((hb > 0) & (hb < sc * sc)).any():
+                    continue  # a template cell's block matched in part
             cells = frozenset(zip(rr[hit].tolist(), cc[hit].tolist()))
-            paint = tuple(zip(rr[~hit].tolist(), cc[~hit].tolist(), vv[~hit].tolist()))
-            found.setdefault(cells, {}).setdefault(n, set()).add(paint)
+            # the cells it paints (in reading order whatever the variant, so equal paints compare
+            # equal), as bytes: cheap to build and compare
+            empty = hit.all()
+            paint = b"".join(x[~hit].astype(np.int16).tobytes() for x in (rr, cc, vv))
+            found.setdefault(cells, []).append((n, tid, k, paint))
+            if recolour and not empty:  # objects whose pieces of 2+ cells it takes in, all
+                hb = np.bincount(ids[rr[hit], cc[hit]][bulk[rr[hit], cc[hit]]], minlength=len(objs))
+                copies.update(np.flatnonzero((hb == obj_bulk) & (obj_bulk > 0)).tolist())
     res = g.copy()
     covered: set = set()
     for cells in sorted(found, key=lambda k: (-len(k), sorted(k))):
-        if cells & covered:
+        found_here = found[cells]
+        if recolour:
+            found_here = [e for e in found_here if e[1] not in copies]
+            if any(e[2] == 0 for e in found_here):
+                found_here = [e for e in found_here if e[2] == 0]
+        if cells & covered or not found_here:
             continue
         covered |= cells
-        paints = found[cells][max(found[cells])]
+        top = max(e[0] for e in found_here)
+        paints = {e[3] for e in found_here if e[0] == top}
         if len(paints) == 1:
-            for r, c, v in next(iter(paints)):
-                res[r, c] = v
+            r, c, v = np.frombuffer(next(iter(paints)), dtype=np.int16).reshape(3, -1)
+            res[r, c] = v
     return out(res)
 
 
@@ -315,6 +419,13 @@ def complete_templates_turned(g: Grid) -> Grid:
     """complete_templates with the templates also turned and mirrored (the 8 square
     symmetries)."""
     return _complete_templates(g, True)
+
+
+@primitive(("Grid",), "Grid", cost=2.0)
+def complete_templates_scaled(g: Grid) -> Grid:
+    """complete_templates with the templates turned, mirrored and blown up 2x to 5x, and their
+    copies free to change colours one-to-one where one colour at least is kept."""
+    return _complete_templates(g, True, scales=5, recolour=True)
 
 
 @primitive(("Grid",), "Grid", cost=1.5)
@@ -401,6 +512,121 @@ def move_to_touch(g: Grid, c: int) -> Grid:
             raise ValueError("object not in line with the anchor")
         if _slide(res, o, *step):
             raise ValueError("object never touches the anchor")
+    return out(res)
+
+
+def _in_line(anchor: np.ndarray, r: int, c: int) -> tuple[int, int, int, int] | None:
+    """The nearest anchor cell straight up, down, left or right of (r, c), as (its row, its
+    column, the step from (r, c) toward it); None when there is none or two tie."""
+    best: list[tuple[int, int, int, int, int]] = []
+    lines = {
+        (-1, 0): anchor[:r, c][::-1],
+        (1, 0): anchor[r + 1 :, c],
+        (0, -1): anchor[r, :c][::-1],
+        (0, 1): anchor[r, c + 1 :],
+    }
+    for (dr, dc), line in lines.items():
+        hits = np.flatnonzero(line)
+        if len(hits):
+            k = int(hits[0]) + 1
+            best.append((k, r + dr * k, c + dc * k, dr, dc))
+    if not best:
+        return None
+    best.sort()
+    if len(best) > 1 and best[0][0] == best[1][0]:
+        return None
+    return best[0][1:]
+
+
+def _loose_and_anchor(g: Grid) -> tuple[np.ndarray, np.ndarray]:
+    """Loose pixels (no same-coloured 4-neighbour) and the largest object's cells."""
+    loose = kernels.isolated_mask(g, BG)
+    anchor = np.zeros(g.shape, dtype=bool)
+    o = largest(objects(g))
+    if o.size < 2:
+        raise ValueError("no anchor object")
+    anchor[o.top : o.bottom + 1, o.left : o.right + 1] = o.mask
+    return loose & ~anchor, anchor
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def pull_to_own_colour(g: Grid) -> Grid:
+    """Each loose pixel moves straight to touch the nearest larger object of its own colour in its
+    row or column; loose pixels with none in line are erased."""
+    loose = kernels.isolated_mask(g, BG)
+    if not loose.any():
+        return out(g)
+    res = np.where(loose, np.int8(BG), g).astype(np.int8)
+    for r, c in zip(*np.nonzero(loose), strict=True):
+        hit = _in_line((g == g[r, c]) & ~loose, int(r), int(c))
+        if hit is not None:
+            ar, ac, dr, dc = hit
+            res[ar - dr, ac - dc] = g[r, c]
+    return out(res)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def connect_to_largest(g: Grid) -> Grid:
+    """Each loose pixel in line with the largest object draws its colour up to it."""
+    loose, anchor = _loose_and_anchor(g)
+    res = g.copy()
+    for r, c in zip(*np.nonzero(loose), strict=True):
+        hit = _in_line(anchor, int(r), int(c))
+        if hit is not None:
+            ar, ac, dr, dc = hit
+            rr, cc = int(r), int(c)
+            while (rr, cc) != (ar, ac):
+                res[rr, cc] = g[r, c]
+                rr, cc = rr + dr, cc + dc
+    return out(res)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def project_onto_largest(g: Grid) -> Grid:
+    """Each loose pixel in line with the largest object paints the object's nearest cell in that
+    line with its colour."""
+    loose, anchor = _loose_and_anchor(g)
+    res = g.copy()
+    for r, c in zip(*np.nonzero(loose), strict=True):
+        hit = _in_line(anchor, int(r), int(c))
+        if hit is not None:
+            res[hit[0], hit[1]] = g[r, c]
+    return out(res)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def recolour_by_aligned_pixel(g: Grid) -> Grid:
+    """Each object of 2+ cells (single-colour, 4-connected) takes the colour of the loose pixels
+    in its rows or columns, where they all have one colour."""
+    loose = kernels.isolated_mask(g, BG)
+    rows, cols = np.nonzero(loose)
+    res = g.copy()
+    for o in or_none(objects, g):
+        if o.size < 2:
+            continue
+        near = ((rows >= o.top) & (rows <= o.bottom)) | ((cols >= o.left) & (cols <= o.right))
+        found = set(g[rows[near], cols[near]].tolist())
+        if len(found) == 1:
+            res[o.top : o.bottom + 1, o.left : o.right + 1][o.mask] = found.pop()
+    return out(res)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def recolour_by_nearest(g: Grid) -> Grid:
+    """Each loose pixel takes the colour of the nearest cell of a larger object (Euclidean),
+    where the nearest cells have one colour."""
+    loose = kernels.isolated_mask(g, BG)
+    big = (g != BG) & ~loose
+    if not loose.any() or not big.any():
+        return out(g)
+    br, bc = np.nonzero(big)
+    bcol = g[br, bc]
+    res = g.copy()
+    for r, c in zip(*np.nonzero(loose), strict=True):
+        d = (br - r) ** 2 + (bc - c) ** 2
+        found = np.unique(bcol[d == d.min()])
+        if len(found) == 1:
+            res[r, c] = found[0]
     return out(res)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from dsl import kernels
-from dsl.primitives.common import BG, out, split_cells
+from dsl.primitives.common import BG, out, split_blank_cells, split_cells
 from dsl.registry import primitive
 from dsl.types import MAX_SIDE, Grid
 
@@ -172,10 +172,10 @@ def self_kron_inverse(g: Grid) -> Grid:
     return out(np.kron(g == BG, np.ones_like(g)) * np.tile(g, (h, w)))
 
 
-def _cells_to_pixels(g: Grid, foreground: bool) -> Grid:
+def _cells_to_pixels(g: Grid, foreground: bool, split=split_cells) -> Grid:
     """One pixel per separator-cut cell: its most frequent colour (foreground: non-background
     colour, background when the cell has none)."""
-    rows = split_cells(g)
+    rows = split(g)
     res = np.zeros((len(rows), len(rows[0])), dtype=np.int8)
     for i, row in enumerate(rows):
         for j, (_, _, cell) in enumerate(row):
@@ -196,6 +196,13 @@ def cells_to_pixels(g: Grid) -> Grid:
 def cells_to_pixels_foreground(g: Grid) -> Grid:
     """Grid cut by separator lines: each cell becomes its most frequent non-background colour."""
     return _cells_to_pixels(g, True)
+
+
+@primitive(("Grid",), "Grid", cost=1.5)
+def blank_cells_to_pixels(g: Grid) -> Grid:
+    """Grid cut by blank rows and columns: each cell becomes its most frequent non-background
+    colour."""
+    return _cells_to_pixels(g, True, split_blank_cells)
 
 
 @primitive(("Grid", "Int"), "Grid")

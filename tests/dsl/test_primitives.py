@@ -120,6 +120,7 @@ CASES: dict[str, list[tuple[tuple, object]]] = {
     "self_kron_inverse": [((G("10/01"),), G("0010/0001/1000/0100"))],
     "cells_to_pixels": [((G("11522/11522/55555/33544/33544"),), G("12/34"))],
     "cells_to_pixels_foreground": [((G("10500/00502"),), G("12")), ((G("12"),), ValueError)],
+    "blank_cells_to_pixels": [((G("12003/11003/00000/40055"),), G("13/45")), ((A,), ValueError)],
     # masks
     "mask_of_colour": [((G("12/21"), 1), M("10/01"))],
     "mask_foreground": [((G("10/02"),), M("10/01"))],
@@ -163,6 +164,11 @@ CASES: dict[str, list[tuple[tuple, object]]] = {
     "complete_templates_turned": [
         ((G("123000/000000/000000/000020/000030"),), G("123000/000000/000010/000020/000030")),
         ((G("1111"),), ValueError),  # no multicolour template
+    ],
+    # a copy blown up 2x, then one whose 2 is now a 4
+    "complete_templates_scaled": [
+        ((G("12000/00000/01100/01100/00000"),), G("12000/00000/01122/01122/00000")),
+        ((G("123000/000000/140000"),), G("123000/000000/143000")),
     ],
     # mirrored about the anchor colour's centre, not the grid's; cells mirrored off-grid drop
     "symmetrise_4_about": [((G("1000/0200/0000/0000"), 2), G("1010/0200/1010/0000"))],
@@ -315,6 +321,18 @@ CASES: dict[str, list[tuple[tuple, object]]] = {
     "move_to_touch": [
         ((G("0010/0000/0000/0055"), 5), G("0000/0000/0010/0055")),
         ((G("1000/0000/0000/0055"), 5), ValueError),
+    ],
+    # loose pixels and an anchor: the 1 slides to touch its line, the 2 has none and goes
+    "pull_to_own_colour": [((G("0010/0000/2000/0111"),), G("0000/0000/0010/0111"))],
+    # the 2 is in line with the 3 block; the 4 is not
+    "connect_to_largest": [((G("40020/00000/00330/00330"),), G("40020/00020/00330/00330"))],
+    "project_onto_largest": [((G("40020/00000/00330/00330"),), G("40020/00000/00320/00330"))],
+    "recolour_by_aligned_pixel": [
+        ((G("03000/00000/05500/00000/00077"),), G("03000/00000/03300/00000/00077"))
+    ],
+    "recolour_by_nearest": [
+        ((G("11030022"),), G("11010022")),
+        ((G("1103022"),), G("1103022")),  # a tie: unchanged
     ],
     "keep_solid_blocks": [((G("1101/1100/0001"),), G("1100/1100/0000")), ((G("12"),), ValueError)],
     "largest_object_colour": [((G("1100/1100/0003"),), 1), ((G("00"),), ValueError)],
