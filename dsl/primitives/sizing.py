@@ -78,6 +78,44 @@ def centre_to(g: Grid, like: Grid) -> Grid:
     return out(canvas)
 
 
+def _shifted(rows: Grid, s: int) -> Grid:
+    """rows moved s columns right (left when s < 0), background coming in, cells cut off."""
+    res = np.full_like(rows, BG)
+    w = rows.shape[1]
+    if s >= 0:
+        res[:, s:] = rows[:, : w - s]
+    else:
+        res[:, :s] = rows[:, -s:]
+    return res
+
+
+def _continue_rows(g: Grid, H: int) -> Grid:
+    """g grown to H rows: the smallest period p (then the smallest shift s) with each row the row
+    p above moved s columns, continued down."""
+    h, w = g.shape
+    if H == h:
+        return g
+    for p in range(1, h):
+        for s in sorted(range(-w + 1, w), key=lambda s: (abs(s), s < 0)):
+            if np.array_equal(_shifted(g[: h - p], s), g[p:]):
+                res = np.concatenate([g, np.full((H - h, w), BG, dtype=g.dtype)])
+                for i in range(h, H):
+                    res[i] = _shifted(res[i - p : i - p + 1], s)[0]
+                return res
+    raise ValueError("no period")
+
+
+@primitive(("Grid", "Grid"), "Grid", cost=1.5)
+def continue_to(g: Grid, like: Grid) -> Grid:
+    """g grown to like's shape by continuing its pattern: down, each row the row a period above
+    moved by a fixed shift (a staircase continues as a staircase), then right alike."""
+    H, W = like.shape
+    h, w = g.shape
+    if (h, w) == (H, W) or H < h or W < w:
+        raise ValueError("continue_to only grows")
+    return out(_continue_rows(_continue_rows(g, H).T, W).T)
+
+
 @primitive(("Grid", "Int", "Int", "Int", "Int"), "Grid", cost=1.0)
 def blank_resized(g: Grid, ah: int, bh: int, aw: int, bw: int) -> Grid:
     """A blank grid of shape (ah * height + bh, aw * width + bw) of g: the output size when it

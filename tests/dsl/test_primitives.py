@@ -342,6 +342,11 @@ CASES: dict[str, list[tuple[tuple, object]]] = {
     "objects_fall_left": [((G("0102"),), G("1200"))],
     "objects_fall_right": [((G("1020"),), G("0012"))],
     # sizing: the second grid lends its shape
+    # a diagonal continued down: each row the one above moved right
+    "continue_to": [
+        ((G("100/010"), G("000/000/000/000")), G("100/010/001/000")),
+        ((A, G("1")), ValueError),
+    ],
     "tile_to": [((G("12/34"), G("000/000/000")), G("121/343/121")), ((A, A), ValueError)],
     "blank_resized": [
         ((G("12/34"), 2, 1, 1, -1), G("0/0/0/0/0")),
