@@ -538,9 +538,21 @@ def _in_line(anchor: np.ndarray, r: int, c: int) -> tuple[int, int, int, int] | 
     return best[0][1:]
 
 
+MAX_LOOSE = 30  # loose pixels the anchor functions move or recolour (their time grows with them)
+
+
+def _loose(g: Grid) -> np.ndarray:
+    """Loose pixels: cells with no same-coloured 4-neighbour (ValueError past MAX_LOOSE: noise,
+    not markers)."""
+    loose = kernels.isolated_mask(g, BG)
+    if loose.sum() > MAX_LOOSE:
+        raise ValueError("too many loose pixels")
+    return loose
+
+
 def _loose_and_anchor(g: Grid) -> tuple[np.ndarray, np.ndarray]:
     """Loose pixels (no same-coloured 4-neighbour) and the largest object's cells."""
-    loose = kernels.isolated_mask(g, BG)
+    loose = _loose(g)
     anchor = np.zeros(g.shape, dtype=bool)
     o = largest(objects(g))
     if o.size < 2:
@@ -553,7 +565,7 @@ def _loose_and_anchor(g: Grid) -> tuple[np.ndarray, np.ndarray]:
 def pull_to_own_colour(g: Grid) -> Grid:
     """Each loose pixel moves straight to touch the nearest larger object of its own colour in its
     row or column; loose pixels with none in line are erased."""
-    loose = kernels.isolated_mask(g, BG)
+    loose = _loose(g)
     if not loose.any():
         return out(g)
     res = np.where(loose, np.int8(BG), g).astype(np.int8)
@@ -598,7 +610,7 @@ def project_onto_largest(g: Grid) -> Grid:
 def recolour_by_aligned_pixel(g: Grid) -> Grid:
     """Each object of 2+ cells (single-colour, 4-connected) takes the colour of the loose pixels
     in its rows or columns, where they all have one colour."""
-    loose = kernels.isolated_mask(g, BG)
+    loose = _loose(g)
     rows, cols = np.nonzero(loose)
     res = g.copy()
     for o in or_none(objects, g):
@@ -615,7 +627,7 @@ def recolour_by_aligned_pixel(g: Grid) -> Grid:
 def recolour_by_nearest(g: Grid) -> Grid:
     """Each loose pixel takes the colour of the nearest cell of a larger object (Euclidean),
     where the nearest cells have one colour."""
-    loose = kernels.isolated_mask(g, BG)
+    loose = _loose(g)
     big = (g != BG) & ~loose
     if not loose.any() or not big.any():
         return out(g)
