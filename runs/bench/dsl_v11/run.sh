@@ -7,16 +7,4 @@
 #   3. (`fast`) ARC-AGI-1 evaluation and the tuning set arc2_train_unseen at 5 s.
 # Full run dirs go to runs/dslv11/ (git-ignored); what is committed here per run is its summary
 # and one compact line per task (`arc-report --compact`). Resumable: re-run to finish a step.
-set -euo pipefail
-cd "$(dirname "$0")/../../.."
-here=runs/bench/dsl_v11
-runs=runs/dslv11
-step() { runs/bench/step.sh "$here" "$runs" "$@"; }
-case "${1:-idle}" in
-  idle) step arc1_eval_dsl30 data=arc1_eval budget.task_s=30 ;;
-  arc2) step arc2_eval_dsl30 data=arc2_eval budget.task_s=30 ;;
-  fast)
-    step arc1_eval_dsl5 data=arc1_eval budget.task_s=5
-    step arc2_train_unseen_dsl5 data=arc2_train_unseen budget.task_s=5
-    ;;
-esac
+exec "$(dirname "$0")/../dsl_steps.sh" runs/bench/dsl_v11 runs/dslv11 "${1:-idle}"
