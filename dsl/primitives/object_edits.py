@@ -264,7 +264,6 @@ def _plausible(
     whole or not at all: the cheap tests of _complete_templates, on many placements at once."""
     h, w = g.shape
     keep: list[tuple[int, int]] = []
-    blocks = np.lexsort((tc % sc, tr % sc, tc // sc, tr // sc))  # cells grouped by block
     step = max(1, 100_000 // max(1, len(tr)))  # placements per batch: bounded memory
     for i in range(0, len(pos), step):
         p = np.array(pos[i : i + step], dtype=np.int64)
@@ -280,7 +279,8 @@ def _plausible(
             for a in np.unique(tv).tolist():
                 on = hit & (tv == a)[None, :]
                 bad |= np.where(on, gv, 99).min(axis=1) < np.where(on, gv, -1).max(axis=1)
-        if sc > 1:
+        if sc > 1:  # the cells grouped by the template cell whose block they are
+            blocks = np.lexsort((tc % sc, tr % sc, tc // sc, tr // sc))
             hb = hit[:, blocks].reshape(len(p), -1, sc * sc)
             bad |= (hb.any(axis=2) != hb.all(axis=2)).any(axis=1)
         keep.extend(map(tuple, p[~bad].tolist()))
@@ -347,7 +347,6 @@ def _complete_templates(g: Grid, turns: bool, scales: int = 1, recolour: bool = 
             raise ValueError("too many cells to match against templates")
         tr, tc = np.nonzero(t >= 0)
         tv = t[tr, tc]
-        block = (tr // sc) * t.shape[1] + tc // sc  # each cell's template cell
         corner = (tr % sc == 0) & (tc % sc == 0)  # a blown-up cell's block, by its corner
         if sc > 1:  # ... lies on the corner of a one-colour block as large
             keep = whole[sc][fr, fc]
@@ -374,10 +373,6 @@ def _complete_templates(g: Grid, turns: bool, scales: int = 1, recolour: bool = 
                 if ((cnt > 0) & (cnt != piece_size)).any():
                     continue  # takes in part of a single-colour piece
                 vv = np.array([colour.get(x, x) for x in vv.tolist()], dtype=np.int8)
-            if sc > 1:
-                hb = np.bincount(block[ok][hit], minlength=block.max() + 1)
-                if ((hb > 0) & (hb < sc * sc)).any():
-                    continue  # a template cell's block matched in part
             cells = frozenset(zip(rr[hit].tolist(), cc[hit].tolist()))
             # the cells it paints (in reading order whatever the variant, so equal paints compare
             # equal), as bytes: cheap to build and compare
