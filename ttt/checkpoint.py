@@ -101,9 +101,12 @@ def load_weights_dir(src: Path, model) -> dict:
     cast to the model's); returns its pretrain_info.json (empty when absent)."""
     if not (src / "model.safetensors").exists():
         raise FileNotFoundError(f"no model.safetensors in {src}")
-    missing, unexpected = model.load_state_dict(
-        load_file(str(src / "model.safetensors")), strict=False
-    )
+    try:
+        missing, unexpected = model.load_state_dict(
+            load_file(str(src / "model.safetensors")), strict=False
+        )
+    except RuntimeError as e:  # tensor shapes differ
+        raise ValueError(f"{src}: weights do not fit the model: {e}") from None
     tied = {"lm_head.weight"} if model.config.tie_word_embeddings else set()
     if set(missing) - tied or unexpected:
         raise ValueError(
@@ -137,6 +140,8 @@ def resume(
     weights of another model. Returns the run state and the steps of learning-rate re-warmup
     left (nonzero only after a weights-only resume)."""
     rewarm = 0  # steps of learning-rate re-warmup left (resumed from weights only)
+    if oc["resume"]:
+        _check_same_layout(weights_dir, model)
     exact, weights_info = run_dir / "checkpoint" / "state.json", weights_dir / "pretrain_info.json"
     weights_step = (
         json.loads(weights_info.read_text()).get("step", -1) if weights_info.exists() else -1
@@ -166,6 +171,29 @@ def resume(
         state.update(init_from=str(src), prior_tokens=prior)
         log.info("initialised from %s (fresh optimizer and schedule)", src)
     return state, rewarm
+
+
+# weights of the same shapes can mean another model: 8 heads of 32 read as 4 of 64, or other
+# position ids (ttt.positions); a resume must not mix them
+LAYOUT = ("arc_positions", "head_dim", "num_attention_heads", "num_key_value_heads")
+
+
+def _check_same_layout(weights_dir: Path, model) -> None:
+    """Refuse to resume a run whose saved model (weights_dir/config.json, written with every
+    checkpoint) differs from the configured one in head layout or position scheme."""
+    saved = weights_dir / "config.json"
+    if not saved.exists():
+        return
+    was = json.loads(saved.read_text())
+    now = model.config.to_dict()
+    diff = {k: (was.get(k), now.get(k)) for k in LAYOUT if was.get(k) != now.get(k)}
+    if diff:
+        said = ", ".join(f"{k}: {a} there, {b} now" for k, (a, b) in diff.items())
+        raise ValueError(
+            f"{weights_dir} holds a run with another layout ({said}); resume it with its own "
+            f"arch, or start a new run from it with out.init_from={weights_dir} and another "
+            f"out.run_dir and out.weights_dir"
+        )
 
 
 def save_all(run_dir, weights_dir, model, tok, opt, sched, state, rng, info) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import torch
 
 from ttt.format import DEFAULT_FORMAT, FormatError, TextFormat, check_tokenizer, fit_format
+from ttt.positions import install_positions
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +184,8 @@ def build_default_tokenizer(fmt: TextFormat = DEFAULT_FORMAT):
 def default_llama_config(vocab_size: int, tok=None, **arch):
     """A small Llama (RoPE, SwiGLU, RMSNorm). `arch` keys: hidden_size, num_hidden_layers,
     num_attention_heads, num_key_value_heads, intermediate_size, max_position_embeddings (the
-    token context), rope_theta, positions (linear, or grid: see ttt.positions)."""
+    token context), rope_theta, head_dim, positions (linear, grid or dihedral: see
+    ttt.positions)."""
     from transformers import LlamaConfig
 
     kw = dict(
@@ -199,12 +201,12 @@ def default_llama_config(vocab_size: int, tok=None, **arch):
     rope_theta = kw.pop("rope_theta", 10000.0)
     positions = kw.pop("positions", "linear")
     rope = {"rope_type": "default", "rope_theta": float(rope_theta)}
-    if positions == "grid":
+    if positions in ("grid", "dihedral"):
         # ttt.positions: token context stays max_position_embeddings, position ids go far beyond
-        kw["arc_positions"], kw["arc_max_tokens"] = "grid", kw["max_position_embeddings"]
+        kw["arc_positions"], kw["arc_max_tokens"] = positions, kw["max_position_embeddings"]
         kw["max_position_embeddings"] = 1 << 15
     elif positions != "linear":
-        raise ValueError(f"arch.positions {positions!r}: grid or linear")
+        raise ValueError(f"arch.positions {positions!r}: grid, dihedral or linear")
     cfg = LlamaConfig(vocab_size=vocab_size, rope_parameters=rope, **kw)
     if tok is not None:
         cfg.pad_token_id, cfg.bos_token_id = tok.pad_token_id, tok.bos_token_id
@@ -258,7 +260,7 @@ def load_model(cfg: ModelConfig | dict) -> tuple:
         use_safetensors=True,
         dtype=dtype,
     )
-    model.to(device).eval()
+    install_positions(model).to(device).eval()
     for p in model.parameters():
         p.requires_grad_(False)
     ctx = cfg.max_length or context_of(model)

@@ -49,7 +49,7 @@ from ttt.model import (
     plain,
 )
 from ttt.pack import Stream, row_batch
-from ttt.positions import positions_for
+from ttt.positions import install_positions, positions_for
 from ttt.pretrain_data import SOURCES, build_mix
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,8 @@ def main(cfg: Any) -> dict:
     arch = dict(c["arch"])
     arch.setdefault("max_position_embeddings", seq_len)
     torch.manual_seed(int(tc["seed"]))  # the initial weights depend on the seed alone
-    model = LlamaForCausalLM(default_llama_config(len(tok), tok, **arch)).to(device)
+    model = LlamaForCausalLM(default_llama_config(len(tok), tok, **arch))
+    model = install_positions(model).to(device)
     n_params = sum(p.numel() for p in model.parameters())
     gp = positions_for(model, tok, fmt)
     decay = [p for n, p in model.named_parameters() if p.ndim >= 2]

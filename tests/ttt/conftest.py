@@ -56,6 +56,22 @@ def tiny_grid_model_dir(tmp_path_factory, tok):
     return _tiny_llama_dir(tmp_path_factory, tok, "tiny_grid_model", 1, positions="grid")
 
 
+@pytest.fixture(scope="session")
+def tiny_dihedral_model_dir(tmp_path_factory, tok):
+    """A tiny Llama with dihedral position ids (one 64-wide head: the scheme's minimum is 56)."""
+    return _tiny_llama_dir(
+        tmp_path_factory, tok, "tiny_dihedral_model", 2, positions="dihedral", head_dim=64
+    )
+
+
+@pytest.fixture
+def tiny_dihedral_model(tiny_dihedral_model_dir):
+    from ttt.model import load_model
+
+    torch.set_num_threads(1)
+    return load_model({"path": str(tiny_dihedral_model_dir), "device": "cpu", "dtype": "float32"})
+
+
 @pytest.fixture
 def tiny_grid_model(tiny_grid_model_dir):
     from ttt.model import load_model

@@ -245,6 +245,24 @@ def test_resume_from_weights_alone(tmp_path):
     assert lines[2]["lr"] < lines[1]["lr"]  # re-warmed, not restarted at full rate
 
 
+@pytest.mark.parametrize("pack", [False, True])
+def test_a_dihedral_run_trains_loads_and_refuses_another_layout(tmp_path, pack):
+    from ttt.model import load_model
+
+    cfg = _cfg(tmp_path, 1, pack=pack)
+    cfg["arch"] = {**TINY_ARCH, "positions": "dihedral", "head_dim": 64}
+    assert main(cfg)["step"] == 1
+    model, _, _ = load_model({"path": str(tmp_path / "run_weights"), "device": "cpu"})
+    assert type(model.model.rotary_emb).__name__ == "DihedralRotary"
+    # the same tensor shapes with other heads or positions: a resume would mix two models
+    with pytest.raises(ValueError, match="another layout"):
+        main(_cfg(tmp_path, 2))
+    grid = _cfg(tmp_path, 1, name="grid")
+    grid["out"]["init_from"] = str(tmp_path / "run_weights")  # a new run from them is fine
+    with pytest.raises(ValueError, match="weights do not fit"):  # (not with other shapes)
+        main(grid)
+
+
 def test_init_from_starts_a_new_run_from_weights(tmp_path):
     from safetensors.torch import load_file, save_file
 
