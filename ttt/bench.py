@@ -21,8 +21,8 @@ from ttt.decode import greedy_batch
 from ttt.model import (
     ModelConfig,
     build_default_tokenizer,
-    default_llama_config,
     load_model,
+    new_model,
     pick_device,
     resolve_path,
 )
@@ -33,10 +33,8 @@ def _model(path: str, device: str, dtype: str):
     if (resolve_path(path) / "config.json").exists():
         model, tok, _ = load_model(ModelConfig(path=path, device=device, dtype=dtype))
         return model, tok, str(resolve_path(path))
-    from transformers import LlamaForCausalLM
-
     tok = build_default_tokenizer()
-    model = LlamaForCausalLM(default_llama_config(len(tok), tok)).to(pick_device(device))
+    model = new_model(len(tok), tok).to(pick_device(device))
     if dtype == "bfloat16":
         model = model.to(torch.bfloat16)
     for p in model.parameters():

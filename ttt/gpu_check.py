@@ -48,10 +48,8 @@ def pretrain_throughput(
 ) -> dict:
     """Tokens per second of packed pre-training steps (forward, backward, AdamW) on CUDA
     (`overrides`, `device`: for a smoke test of this function on a CPU)."""
-    from transformers import LlamaForCausalLM
-
     from ttt.format import DEFAULT_FORMAT
-    from ttt.model import build_default_tokenizer, default_llama_config
+    from ttt.model import build_default_tokenizer, new_model
     from ttt.pack import Stream, row_batch
     from ttt.positions import positions_for
     from ttt.pretrain_data import build_mix
@@ -60,7 +58,7 @@ def pretrain_throughput(
     tc, dc = c["train"], c["data"]
     dev = torch.device(device)
     tok = build_default_tokenizer()
-    model = LlamaForCausalLM(default_llama_config(len(tok), tok, **c["arch"])).to(dev).train()
+    model = new_model(len(tok), tok, **c["arch"]).to(dev).train()
     gp = positions_for(model, tok)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
     stream = Stream(

@@ -214,6 +214,15 @@ def default_llama_config(vocab_size: int, tok=None, **arch):
     return cfg
 
 
+def new_model(vocab_size: int, tok=None, **arch):
+    """A freshly initialised model of `default_llama_config`, with its position scheme's rotary
+    module in place (every new model goes through here: a dihedral model built without it would
+    read its packed position ids as plain ones)."""
+    from transformers import LlamaForCausalLM
+
+    return install_positions(LlamaForCausalLM(default_llama_config(vocab_size, tok, **arch)))
+
+
 def context_of(model) -> int:
     """The model's token context: `arc_max_tokens` for a grid-position model (its position ids
     run past it), else max_position_embeddings."""

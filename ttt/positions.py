@@ -186,6 +186,7 @@ def dihedral_rotary(config):
             self.masks = torch.nn.Buffer(torch.tensor(masks), persistent=False)
             self.attention_scaling = 1.0
             self.rope_type = "default"
+            self.dihedral = True
 
         @torch.no_grad()
         def forward(self, x, position_ids):
@@ -216,6 +217,13 @@ def positions_for(model, tok, fmt: TextFormat = DEFAULT_FORMAT) -> GridPositions
     if scheme == "linear":
         return None
     if scheme == "dihedral":
+        inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+        rotary = getattr(getattr(inner, "model", None), "rotary_emb", None)
+        if not getattr(rotary, "dihedral", False):  # it would read packed ids as plain ones
+            raise ValueError(
+                "a dihedral-position model without its rotary module: build it with "
+                "ttt.model.new_model or load it with ttt.model.load_model (install_positions)"
+            )
         return DihedralPositions(tok, fmt)
     if scheme != "grid":
         raise ValueError(

@@ -43,13 +43,13 @@ from ttt.format import IGNORE_INDEX
 from ttt.model import (
     ModelConfig,
     build_default_tokenizer,
-    default_llama_config,
+    new_model,
     pick_device,
     pick_dtype,
     plain,
 )
 from ttt.pack import Stream, row_batch
-from ttt.positions import install_positions, positions_for
+from ttt.positions import positions_for
 from ttt.pretrain_data import SOURCES, build_mix
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,6 @@ class _StopFlag:
 
 def main(cfg: Any) -> dict:
     """Run (or resume) pre-training as configured (conf/pretrain.yaml). Returns final stats."""
-    from transformers import LlamaForCausalLM
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
@@ -122,8 +121,7 @@ def main(cfg: Any) -> dict:
     arch = dict(c["arch"])
     arch.setdefault("max_position_embeddings", seq_len)
     torch.manual_seed(int(tc["seed"]))  # the initial weights depend on the seed alone
-    model = LlamaForCausalLM(default_llama_config(len(tok), tok, **arch))
-    model = install_positions(model).to(device)
+    model = new_model(len(tok), tok, **arch).to(device)
     n_params = sum(p.numel() for p in model.parameters())
     gp = positions_for(model, tok, fmt)
     decay = [p for n, p in model.named_parameters() if p.ndim >= 2]

@@ -57,6 +57,11 @@ def test_plain_models_keep_plain_positions(tiny_model, tiny_grid_model, tiny_dih
     dihedral, _, _ = tiny_dihedral_model
     assert isinstance(positions_for(dihedral, tok), DihedralPositions)
     assert type(dihedral.model.rotary_emb).__name__ == "DihedralRotary"  # load_model installs it
+    from transformers import LlamaForCausalLM
+
+    bare = LlamaForCausalLM(dihedral.config)  # built without install_positions: refused
+    with pytest.raises(ValueError, match="rotary module"):
+        positions_for(bare, tok)
 
 
 def _unpack(p: int) -> tuple[int, list[int]]:
