@@ -38,6 +38,7 @@ FORBIDDEN_SETS = ("arc1_eval", "arc2_train", "arc2_eval")
 SOURCES = ("generators", "real", "synth")
 HELDOUT_ENTROPY = 0x9E0BE5EED  # the probe's seed space (pre-training uses default_rng(seed))
 HELDOUT_MAX = 16  # held-out tasks per family that pre-training refuses (the probe draws <= this)
+RETRIES = 10  # refused or failing draws in a row before a generated source gives way to a real task
 
 
 def task_pairs(task: Task) -> list[Pair]:
@@ -224,17 +225,26 @@ class TaskMix:
         return "real", self.real[int(rng.integers(len(self.real)))]
 
     def sample(self, rng: np.random.Generator) -> tuple[str, list[Pair]]:
-        """One task's pairs and the source they came from ("generators", "real", "synth")."""
+        """One task's pairs and the source they came from ("generators", "real", "synth"). A
+        refused or failing draw is drawn again from the same source (so the mix stays what
+        `data.mix` says, real tasks off included); only RETRIES in a row give way to a real task."""
         kind = SOURCES[min(int(np.searchsorted(self._cum, rng.random(), side="right")), 2)]
-        if kind == "real":
-            return self._real(rng)
+        if kind != "real":
+            for _ in range(RETRIES):
+                pairs = self._draw(kind, rng)
+                if pairs is not None:
+                    return kind, pairs
+        return self._real(rng)
+
+    def _draw(self, kind: str, rng: np.random.Generator) -> list[Pair] | None:
+        """A generated task's pairs, or None (counted and logged) when it fails or is refused."""
         try:
             task = self._make[kind](rng)
         except Exception as e:  # a generator bug must not stop a long run: count, log, go on
             self.failures[kind] += 1
             if self.failures[kind] in (1, 10, 100, 1000):
                 log.warning("%s task failed (%dx): %r", kind, self.failures[kind], e)
-            return self._real(rng)
+            return None
         problem = self.guard.why(task, inputs=True)
         if not problem and kind == "generators" and pairs_key(task_pairs(task)) in self.heldout:
             problem = f"task {task.id} is a held-out probe task"
@@ -242,8 +252,8 @@ class TaskMix:
             self.refused += 1
             if self.refused in (1, 10, 100, 1000):
                 log.info("refused (%dx so far): %s", self.refused, problem)
-            return self._real(rng)
-        return kind, task_pairs(task)
+            return None
+        return task_pairs(task)
 
 
 def build_mix(sets: list[str], mix: dict | None) -> TaskMix:

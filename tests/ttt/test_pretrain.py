@@ -15,6 +15,7 @@ from ttt.generators import make_task
 from ttt.pack import Segment, make_sequence, row_batch
 from ttt.pretrain import main
 from ttt.pretrain_data import (
+    RETRIES,
     SOURCES,
     EvalGuard,
     MixConfig,
@@ -84,7 +85,12 @@ def test_mix_refuses_a_leaked_generated_task():
     )
     mix._make["generators"] = lambda rng: Task("gen-leak", t.train, t.test_inputs, t.test_outputs)
     kind, pairs = mix.sample(np.random.default_rng(0))
-    assert kind == "real" and mix.refused == 1
+    assert kind == "real" and mix.refused == RETRIES  # drawn again, then a real task
+    # one refusal is drawn again from the same source: real tasks stay off when set off
+    draws = iter([Task("gen-leak", t.train, t.test_inputs, t.test_outputs)])
+    mix._make["generators"] = lambda rng: next(draws, None) or make_task("rot90", rng)
+    assert mix.sample(np.random.default_rng(0))[0] == "generators"
+    assert mix.refused == RETRIES + 1
 
 
 def test_mix_follows_the_configured_weights():
@@ -127,7 +133,7 @@ def test_mix_refuses_held_out_probe_tasks():
     mix._make["generators"] = lambda rng: held
     before = mix.refused  # the real task refused by the evaluation guard
     kind, _ = mix.sample(np.random.default_rng(0))
-    assert kind == "real" and mix.refused == before + 1
+    assert kind == "real" and mix.refused == before + RETRIES
     with pytest.raises(ValueError):
         heldout_task("rot90", 16)
 
