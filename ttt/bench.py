@@ -78,7 +78,8 @@ def bench_generate(model, prompt_len: int, new_tokens: int, vocab: int, batch: i
 def copy_probe(model, tok, n_tasks: int = 10, seed: int = 0) -> dict:
     """Whether the model can carry cells over from the input: teacher-forced next-token accuracy
     on the non-zero output cells of random tasks (3 demos, grids 3-8 a side, 35% of cells a random
-    colour) whose rule is identity, a left-right flip or a colour map. Chance is about 0.11; a
+    colour) whose rule is identity, a left-right flip, a clockwise turn or a colour map (the turn
+    changes the grid's shape: an output row reads an input column). Chance is about 0.11; a
     model that only learned grid texture predicts background and scores near 0."""
     from dsl.types import Pair
     from ttt.format import encode_example, tokenize
@@ -89,6 +90,7 @@ def copy_probe(model, tok, n_tasks: int = 10, seed: int = 0) -> dict:
     rules = {
         "identity": lambda g: g.copy(),
         "flip": lambda g: np.ascontiguousarray(g[:, ::-1]),
+        "turn": lambda g: np.ascontiguousarray(np.rot90(g, -1)),
         "colour_map": lambda g: np.where(g == 0, 0, g % 9 + 1).astype(np.int8),
     }
     device = next(model.parameters()).device

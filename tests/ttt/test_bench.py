@@ -20,8 +20,10 @@ def test_bench_cli(tiny_model_dir, capsys):
     assert '"lora_train_tok_s"' in capsys.readouterr().out
 
 
-def test_copy_probe_runs_on_both_position_schemes(tiny_model_dir, tiny_grid_model_dir):
-    for d in (tiny_model_dir, tiny_grid_model_dir):
+def test_copy_probe_runs_on_every_position_scheme(
+    tiny_model_dir, tiny_grid_model_dir, tiny_dihedral_model_dir
+):
+    for d in (tiny_model_dir, tiny_grid_model_dir, tiny_dihedral_model_dir):
         res = main(["--model", str(d), "--device", "cpu", "--probe"])
-        assert set(res["copy_probe"]) == {"identity", "flip", "colour_map"}
+        assert set(res["copy_probe"]) == {"identity", "flip", "turn", "colour_map"}
         assert all(0.0 <= v <= 1.0 for v in res["copy_probe"].values())
