@@ -187,8 +187,8 @@ class MixConfig:
 @dataclass
 class TaskMix:
     """Draws (source, pairs) by the configured weights. A generated task that fails or that the
-    guard refuses is replaced by a real one and counted in `failures` / `refused` (which starts
-    at the number of real tasks refused)."""
+    guard refuses is drawn again (RETRIES in a row give way to a real task) and counted in
+    `failures` / `refused` (which starts at the number of real tasks refused)."""
 
     real: list[list[Pair]]
     cfg: MixConfig
