@@ -81,6 +81,9 @@ def run(cfg: Any) -> dict:
     modes = {"base": {**c["ttt"], "steps": 0}}
     if pc["ttt"]:
         modes["ttt"] = dict(c["ttt"])
+    # which weights: read before they are loaded, since a pre-training run beside the probe may
+    # save newer ones into the same directory while it runs
+    ident = _identity(mcfg)
     started = time.monotonic()
     scores: dict[str, dict[str, list[float]]] = {}
     for mode, tcfg in modes.items():
@@ -92,7 +95,14 @@ def run(cfg: Any) -> dict:
             if (i + 1) % 25 == 0:
                 log.info("probe %s: %d/%d tasks", mode, i + 1, len(tasks))
         scores[mode] = per
-    summary = _summary(c, mcfg, names, known, scores, len(tasks), time.monotonic() - started)
+    summary = _summary(c, ident, names, known, scores, len(tasks), time.monotonic() - started)
+    if weights_digest(resolve_path(mcfg.path)) != ident["weights"]:
+        log.warning(
+            "the weights in %s changed during the probe; the scores are those of "
+            "the weights it loaded (step %s)",
+            ident["model"],
+            ident["step"],
+        )
     path = Path(oc["summary"]).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(summary, indent=1))
@@ -108,18 +118,26 @@ def run(cfg: Any) -> dict:
     return summary
 
 
-def _summary(c, mcfg, names, known, scores, n_tasks, seconds) -> dict:
+def _identity(mcfg: ModelConfig) -> dict:
+    """The weights a probe scores: path, digest, and step, tokens and CPU-hours from their
+    pretrain_info.json (None where there is none)."""
     path = resolve_path(mcfg.path)
     info_file = path / "pretrain_info.json"
     info = json.loads(info_file.read_text()) if info_file.exists() else {}
     cpu_s = info.get("cpu_seconds")
-    out = {
-        "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+    return {
         "model": str(path),
         "weights": weights_digest(path),
         "step": info.get("step"),
         "tokens": None if "tokens" not in info else info["tokens"] + info.get("prior_tokens", 0),
         "cpu_hours": None if cpu_s is None else round(cpu_s / 3600, 3),
+    }
+
+
+def _summary(c, ident, names, known, scores, n_tasks, seconds) -> dict:
+    out = {
+        "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+        **ident,
         "probe": c["probe"],
         "tasks": n_tasks,
         "seconds": round(seconds, 1),

@@ -46,3 +46,36 @@ def test_probe_writes_summary_and_curve(tmp_path, tiny_model_dir):
     lines = [json.loads(x) for x in curve.read_text().splitlines()]
     assert len(lines) == 2 and "ttt" in lines[0] and "ttt" not in lines[1]
     assert {"tokens", "cpu_hours", "base"} <= set(lines[1])
+
+
+def test_probe_records_the_weights_it_loaded(tmp_path, tiny_model_dir, monkeypatch):
+    """A pre-training run beside the probe may save newer weights into the same directory: the
+    curve line names the ones the probe loaded."""
+    import shutil
+
+    import ttt.probe as probe
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, model)
+    info = model / "pretrain_info.json"
+    info.write_text(json.dumps({"step": 5, "tokens": 100, "cpu_seconds": 36.0}))
+    real_score = probe.score
+
+    def score_then_save(solver, task, seconds):  # a save lands mid-probe
+        info.write_text(json.dumps({"step": 6, "tokens": 200, "cpu_seconds": 72.0}))
+        return real_score(solver, task, seconds)
+
+    monkeypatch.setattr(probe, "score", score_then_save)
+    summary = main(
+        [
+            f"model.path={model}",
+            "model.device=cpu",
+            "probe.families=[flip_lr]",
+            "probe.per_family=1",
+            "probe.arc1_train=0",
+            "ttt.infer.views=1",
+            f"out.summary={tmp_path / 'summary.json'}",
+            f"out.curve={tmp_path / 'curve.jsonl'}",
+        ]
+    )
+    assert (summary["step"], summary["tokens"], summary["cpu_hours"]) == (5, 100, 0.01)
