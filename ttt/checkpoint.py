@@ -184,8 +184,11 @@ def _check_same_layout(weights_dir: Path, model) -> None:
     saved = weights_dir / "config.json"
     if not saved.exists():
         return
-    was = json.loads(saved.read_text())
-    now = model.config.to_dict()
+    was, now = json.loads(saved.read_text()), model.config.to_dict()
+    for c in (was, now):  # older configs leave head_dim to the default
+        c.setdefault("arc_positions", "linear")
+        if c.get("head_dim") is None and c.get("num_attention_heads"):
+            c["head_dim"] = c.get("hidden_size", 0) // c["num_attention_heads"]
     diff = {k: (was.get(k), now.get(k)) for k in LAYOUT if was.get(k) != now.get(k)}
     if diff:
         said = ", ".join(f"{k}: {a} there, {b} now" for k, (a, b) in diff.items())

@@ -72,7 +72,7 @@ class GridPositions:
 
 # Dihedral positions. Grid positions make a copy one fixed offset, but not a flip: the cell that
 # output (r, c) reads under a left-right flip is (r, W-1-c), an offset that changes with c, so no
-# single RoPE rotation selects it (the step-1418 default model flips 0 of its probe grids). Here
+# single RoPE rotation selects it (the grid pre-training run flipped 0 of its probe grids). Here
 # part of each head's rotary pairs read the grid position above, and the rest eight small
 # coordinates, one per pairing of an output axis with an input axis:
 #   output cells: (r, c, r, c, r, c, r, c)
@@ -91,6 +91,8 @@ N_COORDS = 8
 
 
 def pack(lin: int, coords: tuple[int, ...]) -> int:
+    """One position id: the grid position in the low bits, then each coordinate (NONE when off
+    the grid)."""
     if not 0 <= lin < 1 << LIN_BITS:
         raise ValueError(f"grid position {lin} out of range for dihedral positions")
     out = lin
