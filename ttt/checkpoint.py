@@ -181,14 +181,13 @@ LAYOUT = ("arc_positions", "head_dim", "num_attention_heads", "num_key_value_hea
 def _check_same_layout(weights_dir: Path, model) -> None:
     """Refuse to resume a run whose saved model (weights_dir/config.json, written with every
     checkpoint) differs from the configured one in head layout or position scheme."""
-    saved = weights_dir / "config.json"
-    if not saved.exists():
+    if not (weights_dir / "config.json").exists():
         return
-    was, now = json.loads(saved.read_text()), model.config.to_dict()
-    for c in (was, now):  # older configs leave head_dim to the default
-        c.setdefault("arc_positions", "linear")
-        if c.get("head_dim") is None and c.get("num_attention_heads"):
-            c["head_dim"] = c.get("hidden_size", 0) // c["num_attention_heads"]
+    from transformers import AutoConfig
+
+    # loaded as transformers reads it, so defaults (a head_dim left out) are filled alike
+    was = AutoConfig.from_pretrained(str(weights_dir), local_files_only=True).to_dict()
+    now = model.config.to_dict()
     diff = {k: (was.get(k), now.get(k)) for k in LAYOUT if was.get(k) != now.get(k)}
     if diff:
         said = ", ".join(f"{k}: {a} there, {b} now" for k, (a, b) in diff.items())

@@ -201,11 +201,16 @@ def dihedral_rotary(config):
     return DihedralRotary()
 
 
+def _base(model):
+    """The transformers model under a peft wrapper (the model itself when there is none)."""
+    return model.get_base_model() if hasattr(model, "get_base_model") else model
+
+
 def install_positions(model):
     """Give a dihedral-position model its rotary module (after building or loading it; other
     models are returned unchanged)."""
     if getattr(model.config, "arc_positions", None) == "dihedral":
-        inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+        inner = _base(model)
         dev = next(inner.parameters()).device
         inner.model.rotary_emb = dihedral_rotary(inner.config).to(dev)
     return model
@@ -219,8 +224,7 @@ def positions_for(model, tok, fmt: TextFormat = DEFAULT_FORMAT) -> GridPositions
     if scheme == "linear":
         return None
     if scheme == "dihedral":
-        inner = model.get_base_model() if hasattr(model, "get_base_model") else model
-        rotary = getattr(getattr(inner, "model", None), "rotary_emb", None)
+        rotary = getattr(getattr(_base(model), "model", None), "rotary_emb", None)
         if not getattr(rotary, "dihedral", False):  # it would read packed ids as plain ones
             raise ValueError(
                 "a dihedral-position model without its rotary module: build it with "
