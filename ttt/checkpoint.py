@@ -154,7 +154,7 @@ def resume(
         info = load_weights_dir(weights_dir, model)
         sched.load_state_dict(info["scheduler"])
         rng.bit_generator.state = info["numpy_rng"]
-        keep = (*state, "total_steps", "init_from", "prior_tokens")
+        keep = (*state, "total_steps", "init_from", "prior_tokens", "mixes")
         state = {k: info[k] for k in keep if k in info}
         rewarm = warmup_steps
         for g, lr in zip(opt.param_groups, sched.get_last_lr()):

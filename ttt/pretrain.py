@@ -148,11 +148,14 @@ def main(cfg: Any) -> dict:
     if state.get("total_steps", horizon) != horizon:
         log.warning("schedule horizon changed: %d -> %d steps", state["total_steps"], horizon)
     state["total_steps"] = horizon
+    mixes = state.setdefault("mixes", [])  # the data mix of each phase of the run, from its step
+    if not mixes or mixes[-1]["mix"] != dc.get("mix"):
+        mixes.append({"step": state["step"], "mix": dc.get("mix")})
     mix = stream.mix
     log.info(
         "model %.2fM params on %s; %d real tasks (%d refused); mix %s; horizon %d steps "
         "(%.3g tokens); weights -> %s",
-        n_params / 1e6, device, len(mix.real), mix.refused, mix.cfg.weights(), horizon,
+        n_params / 1e6, device, len(mix.real), mix.refused, mix.cfg.source_weights(), horizon,
         float(c["schedule"]["total_tokens"]), weights_dir,
     )  # fmt: skip
 

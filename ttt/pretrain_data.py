@@ -162,25 +162,45 @@ def load_real_tasks(
 @dataclass
 class MixConfig:
     """Sampling weights of the three sources (normalised; 0 turns one off) and, optionally,
-    the generator families to draw from (None: all)."""
+    the generator families to draw from (None: all) and weights among them (`weights`: a tag or
+    family name -> weight; a family name wins over its tag, 1 for the rest)."""
 
     generators: float = 0.5
     real: float = 0.33
     synth: float = 0.17
     families: list[str] | None = None
+    weights: dict[str, float] | None = None
 
     @classmethod
     def from_dict(cls, d: dict | None) -> MixConfig:
         d = dict(d or {})
-        unknown = set(d) - {"generators", "real", "synth", "families"}
+        unknown = set(d) - {"generators", "real", "synth", "families", "weights"}
         if unknown:
             raise ValueError(f"data.mix: unknown keys {sorted(unknown)}")
+        if d.get("weights") is not None:
+            d["weights"] = {str(k): float(v) for k, v in dict(d["weights"]).items()}
         cfg = cls(**d)
-        if min(cfg.weights()) < 0 or sum(cfg.weights()) <= 0:
+        if min(cfg.source_weights()) < 0 or sum(cfg.source_weights()) <= 0:
             raise ValueError(f"data.mix: weights must be >= 0 and not all 0 ({cfg})")
         return cfg
 
-    def weights(self) -> list[float]:
+    def family_weights(self) -> dict[str, float] | None:
+        """Each generator family's draw weight from `weights` (None: a uniform draw)."""
+        if not self.weights:
+            return None
+        from ttt.generators import families
+
+        known = families()
+        pool = sorted(self.families or known)
+        unknown = set(self.weights) - set(known) - {f.tag for f in known.values()}
+        if unknown:
+            raise ValueError(f"data.mix.weights: not a tag or family: {sorted(unknown)}")
+        out = {n: self.weights.get(n, self.weights.get(known[n].tag, 1.0)) for n in pool}
+        if min(out.values()) < 0 or sum(out.values()) <= 0:
+            raise ValueError(f"data.mix.weights: must be >= 0 and not all 0 ({self.weights})")
+        return out
+
+    def source_weights(self) -> list[float]:
         return [float(getattr(self, s)) for s in SOURCES]
 
 
@@ -198,7 +218,7 @@ class TaskMix:
     heldout: frozenset[str] = frozenset()  # pairs keys of the probe's held-out tasks
 
     def __post_init__(self):
-        w = np.asarray(self.cfg.weights())
+        w = np.asarray(self.cfg.source_weights())
         self._cum = np.cumsum(w / w.sum())
         self._make: dict[str, Callable[[np.random.Generator], Task]] = {
             "generators": self._generator_task,
@@ -210,11 +230,12 @@ class TaskMix:
             unknown = set(self.cfg.families) - set(families())
             if unknown:
                 raise ValueError(f"data.mix.families: unknown families {sorted(unknown)}")
+        self._family_weights = self.cfg.family_weights()
 
     def _generator_task(self, rng: np.random.Generator) -> Task:
         from ttt.generators import sample_task
 
-        return sample_task(rng, self.cfg.families)
+        return sample_task(rng, self.cfg.families, self._family_weights)
 
     def _synth_task(self, rng: np.random.Generator) -> Task:
         from dsl.synth import generate_task

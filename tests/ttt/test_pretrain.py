@@ -106,6 +106,26 @@ def test_mix_follows_the_configured_weights():
         TaskMix([], MixConfig(families=["no_such_family"]), EvalGuard.load())
 
 
+def test_mix_weights_families_by_tag_and_name():
+    from ttt.generators import by_tag, sample_task
+
+    geometry = set(by_tag()["geometry"])
+    cfg = MixConfig.from_dict({"weights": {"geometry": 0, "colour": 3, "flip_lr": 2}})
+    w = cfg.family_weights()
+    assert w["flip_lr"] == 2 and w["rot90"] == 0 and w["swap_colours"] == 3 and w["crosshair"] == 1
+    rng = np.random.default_rng(0)
+    drawn = {sample_task(rng, None, w).id.split("-")[1] for _ in range(60)}
+    assert not drawn & (geometry - {"flip_lr"}) and len(drawn) > 10
+    # only flip_lr among families weighted this way: every draw is flip_lr
+    only = {n: float(n == "flip_lr") for n in w}
+    assert {sample_task(rng, None, only).id.split("-")[1] for _ in range(5)} == {"flip_lr"}
+    assert MixConfig.from_dict({}).family_weights() is None  # the uniform draw
+    with pytest.raises(ValueError, match="not a tag or family"):
+        MixConfig.from_dict({"weights": {"geometri": 2}}).family_weights()
+    with pytest.raises(ValueError, match="not all 0"):
+        MixConfig(families=["rot90"], weights={"geometry": 0}).family_weights()
+
+
 def test_make_sequence_fits(tok):
     tasks = [task_pairs(t) for t in load_real_tasks(["arc1_train"])[0]]
     rng = np.random.default_rng(0)
@@ -249,6 +269,15 @@ def test_resume_from_weights_alone(tmp_path):
     lines = [json.loads(x) for x in (tmp_path / "run" / "loss.jsonl").read_text().splitlines()]
     assert [x["step"] for x in lines] == [1, 2, 3, 4]
     assert lines[2]["lr"] < lines[1]["lr"]  # re-warmed, not restarted at full rate
+    # a later phase with another mix: the run records each phase's mix from its first step
+    cfg = _cfg(tmp_path, None, total_steps=5)
+    cfg["data"]["mix"] = {**cfg["data"]["mix"], "weights": {"rot90": 3}}
+    main(cfg)
+    info = json.loads((tmp_path / "run_weights" / "pretrain_info.json").read_text())
+    assert [(m["step"], m["mix"].get("weights")) for m in info["mixes"]] == [
+        (0, None),
+        (4, {"rot90": 3}),
+    ]
 
 
 @pytest.mark.parametrize("pack", [False, True])

@@ -7,7 +7,7 @@ distinct output.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -119,10 +119,18 @@ def make_task(name: str, rng: np.random.Generator, n_train: int | None = None) -
     return generate(name, rng, n_train).task
 
 
-def sample_task(rng: np.random.Generator, names: Sequence[str] | None = None) -> Task:
-    """A task of a family drawn uniformly from `names` (every family when None)."""
+def sample_task(
+    rng: np.random.Generator,
+    names: Sequence[str] | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> Task:
+    """A task of a family drawn from `names` (every family when None): uniformly, or by
+    `weights` (family name -> weight, 1 for a family it leaves out)."""
     pool = sorted(names) if names else sorted(families())
-    return make_task(pool[int(rng.integers(len(pool)))], rng)
+    if not weights:  # the uniform draw keeps its random stream (older runs resume the same)
+        return make_task(pool[int(rng.integers(len(pool)))], rng)
+    w = np.array([float(weights.get(n, 1.0)) for n in pool])
+    return make_task(pool[int(rng.choice(len(pool), p=w / w.sum()))], rng)
 
 
 def iter_tasks(rng: np.random.Generator, names: Sequence[str] | None = None) -> Iterator[Task]:
