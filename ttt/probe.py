@@ -68,10 +68,8 @@ def run(cfg: Any) -> dict:
     c = plain(cfg)
     pc, oc = c["probe"], c["out"]
     known = all_families()
-    names = sorted(pc["families"] or known)
-    unknown = set(names) - set(known)
-    if unknown:
-        raise ValueError(f"probe.families: unknown families {sorted(unknown)}")
+    groups = {g: list(fs) for g, fs in (pc.get("groups") or {}).items()}
+    names = expand_families(pc["families"], known, groups)
     mcfg = ModelConfig.from_dict(c["model"])
     tasks = [
         (g, t)
@@ -95,7 +93,8 @@ def run(cfg: Any) -> dict:
             if (i + 1) % 25 == 0:
                 log.info("probe %s: %d/%d tasks", mode, i + 1, len(tasks))
         scores[mode] = per
-    summary = _summary(c, ident, names, known, scores, len(tasks), time.monotonic() - started)
+    seconds = time.monotonic() - started
+    summary = _summary(c, ident, names, known, groups, scores, len(tasks), seconds)
     if weights_digest(resolve_path(mcfg.path)) != ident["weights"]:
         log.warning(
             "the weights in %s changed during the probe; the scores are those of "
@@ -110,12 +109,40 @@ def run(cfg: Any) -> dict:
         curve = Path(oc["curve"]).expanduser()
         curve.parent.mkdir(parents=True, exist_ok=True)
         line = {k: summary[k] for k in ("time", "model", "weights", "tokens", "cpu_hours", "step")}
+        # what was probed: lines of a narrower probe are not points of the full curve
+        line["probed"] = {"families": len(names), "per_family": pc["per_family"]}
+        line["probed"]["arc1_train"] = pc["arc1_train"]
         for mode, s in summary["scores"].items():
-            line[mode] = {"generators": s["generators"], "arc1_train": s["arc1_train"], **s["tags"]}
+            line[mode] = {
+                "generators": s["generators"],
+                "arc1_train": s["arc1_train"],
+                **s["tags"],
+                **{g: x for g, x in s["groups"].items() if x is not None},
+            }
         with open(curve, "a") as f:
             f.write(json.dumps(line) + "\n")
     log.info("probe: %s", json.dumps({m: s["generators"] for m, s in summary["scores"].items()}))
     return summary
+
+
+def expand_families(entries, known: dict, groups: dict[str, list[str]]) -> list[str]:
+    """The families named by `entries` (None: all), each a family, a tag or a group of
+    probe.groups (a family name wins over a tag or group of the same name)."""
+    if not entries:
+        return sorted(known)
+    tags: dict[str, list[str]] = {}
+    for n, f in known.items():
+        tags.setdefault(f.tag, []).append(n)
+    out: set[str] = set()
+    for e in entries:
+        fs = [e] if e in known else groups.get(e) or tags.get(e)
+        if fs is None:
+            raise ValueError(f"probe.families: {e!r} is not a family, tag or probe.groups name")
+        out.update(fs)
+    unknown = out - set(known)
+    if unknown:
+        raise ValueError(f"probe.families: unknown families {sorted(unknown)}")
+    return sorted(out)
 
 
 def _identity(mcfg: ModelConfig) -> dict:
@@ -134,7 +161,7 @@ def _identity(mcfg: ModelConfig) -> dict:
     }
 
 
-def _summary(c, ident, names, known, scores, n_tasks, seconds) -> dict:
+def _summary(c, ident, names, known, groups, scores, n_tasks, seconds) -> dict:
     out = {
         "time": time.strftime("%Y-%m-%d %H:%M:%S"),
         **ident,
@@ -152,6 +179,11 @@ def _summary(c, ident, names, known, scores, n_tasks, seconds) -> dict:
             "generators": _mean([x for f in names for x in per.get(f, [])]),
             "arc1_train": _mean(per.get("arc1_train", [])),
             "tags": {t: _mean(xs) for t, xs in sorted(tags.items())},
+            # a group scores only when the probe covered all of it
+            "groups": {
+                g: _mean([x for f in fs for x in per[f]]) if all(f in per for f in fs) else None
+                for g, fs in groups.items()
+            },
             "families": fams,
         }
     return out
