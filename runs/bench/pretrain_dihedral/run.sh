@@ -6,6 +6,13 @@
 # checkpoint) and out.weights_dir=runs/bench/pretrain_dihedral/model (committed bf16 weights).
 # Every later sitting resumes with the same command (the resume ignores init_from); pass
 # train.threads=2 when nothing else runs. SIGTERM writes a checkpoint and exits.
+#
+# Phases (each recorded in pretrain_info.json's "mixes" from its first step):
+#   steps 0-1420: conf/pretrain.yaml's mix (generators 0.5, real 0.33, synth 0.17, uniform families);
+#   from step 1420 (2026-12-07): basic transforms, geometry and colour families drawn 4x as often
+#   and generators 0.6 / real 0.3 / synth 0.1 (the 7 flips and rotations: 3.0% -> 8.7% of the sequences).
+# Later overrides win, so a new phase is a new PHASE line (or overrides after it on the command line).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-exec .venv/bin/arc-pretrain out.init_from=runs/bench/pretrain/model "$@"
+PHASE=(data.mix.generators=0.6 data.mix.real=0.3 data.mix.synth=0.1 "data.mix.weights={geometry:4,colour:4}")
+exec .venv/bin/arc-pretrain out.init_from=runs/bench/pretrain/model "${PHASE[@]}" "$@"
