@@ -11,8 +11,11 @@
 #   steps 0-1420: conf/pretrain.yaml's mix (generators 0.5, real 0.33, synth 0.17, uniform families);
 #   from step 1420 (2026-12-07): basic transforms, geometry and colour families drawn 4x as often
 #   and generators 0.6 / real 0.3 / synth 0.1 (the 7 flips and rotations: 3.0% -> 8.7% of the sequences).
+#   from step 2127 (2026-12-07): colour maps had come (teacher-forced 0.083 -> 0.375) but flips had
+#   not (0.02), so the 7 flips and rotations weigh 16 (24% of the sequences), the rest as before.
 # Later overrides win, so a new phase is a new PHASE line (or overrides after it on the command line).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-PHASE=(data.mix.generators=0.6 data.mix.real=0.3 data.mix.synth=0.1 "data.mix.weights={geometry:4,colour:4}")
+FLIPS="flip_lr:16,flip_ud:16,rot90:16,rot180:16,rot270:16,transpose:16,antitranspose:16"
+PHASE=(data.mix.generators=0.6 data.mix.real=0.3 data.mix.synth=0.1 "data.mix.weights={geometry:4,colour:4,$FLIPS}")
 exec .venv/bin/arc-pretrain out.init_from=runs/bench/pretrain/model "${PHASE[@]}" "$@"
