@@ -188,11 +188,11 @@ class MixConfig:
         """Each generator family's draw weight from `weights` (None: a uniform draw)."""
         if not self.weights:
             return None
-        from ttt.generators import families
+        from ttt.generators import by_tag, families
 
         known = families()
         pool = sorted(self.families or known)
-        unknown = set(self.weights) - set(known) - {f.tag for f in known.values()}
+        unknown = set(self.weights) - set(known) - set(by_tag())
         if unknown:
             raise ValueError(f"data.mix.weights: not a tag or family: {sorted(unknown)}")
         out = {n: self.weights.get(n, self.weights.get(known[n].tag, 1.0)) for n in pool}

@@ -33,6 +33,7 @@ from ttt.model import ModelConfig, plain, resolve_path, weights_digest
 from ttt.pretrain_data import HELDOUT_MAX, heldout_task, load_real_tasks
 
 log = logging.getLogger(__name__)
+PROBED = ("per_family", "arc1_train")  # with the family count: what a curve line probed
 
 
 def probe_tasks(families: list[str], per_family: int, n_arc: int) -> list[tuple[str, Task]]:
@@ -110,8 +111,7 @@ def run(cfg: Any) -> dict:
         curve.parent.mkdir(parents=True, exist_ok=True)
         line = {k: summary[k] for k in ("time", "model", "weights", "tokens", "cpu_hours", "step")}
         # what was probed: lines of a narrower probe are not points of the full curve
-        line["probed"] = {"families": len(names), "per_family": pc["per_family"]}
-        line["probed"]["arc1_train"] = pc["arc1_train"]
+        line["probed"] = {"families": len(names), **{k: pc[k] for k in PROBED}}
         for mode, s in summary["scores"].items():
             line[mode] = {
                 "generators": s["generators"],
@@ -128,11 +128,11 @@ def run(cfg: Any) -> dict:
 def expand_families(entries, known: dict, groups: dict[str, list[str]]) -> list[str]:
     """The families named by `entries` (None: all), each a family, a tag or a group of
     probe.groups (a family name wins over a tag or group of the same name)."""
+    from ttt.generators import by_tag
+
     if not entries:
         return sorted(known)
-    tags: dict[str, list[str]] = {}
-    for n, f in known.items():
-        tags.setdefault(f.tag, []).append(n)
+    tags = by_tag()
     out: set[str] = set()
     for e in entries:
         fs = [e] if e in known else groups.get(e) or tags.get(e)
