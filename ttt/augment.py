@@ -7,6 +7,7 @@ made under any view can be mapped back and compared.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,18 +104,24 @@ def inference_views(
     colours: bool = True,
     keep_zero: bool = True,
     shuffle: bool = True,
+    symmetries: Sequence[int] = tuple(range(8)),
 ) -> list[Augmentation]:
-    """`n_views` views for prediction: the identity first, then the other symmetries in order (so
-    every symmetry appears once before any repeats); views after the first get a colour
-    permutation and a demo order when enabled. Distinct by construction of the keys."""
-    views = [Augmentation()]
+    """`n_views` views for prediction: the first of `symmetries` plain, then the others in order
+    (so every symmetry appears once before any repeats); views after the first get a colour
+    permutation and a demo order when enabled. Distinct by construction of the keys. A model
+    adapted under fewer symmetries (ttt.data.symmetries) is asked under those alone: a flip seen
+    through a turn is another task."""
+    syms = [int(s) for s in symmetries]
+    if not syms or not all(0 <= s < 8 for s in syms):
+        raise ValueError(f"inference symmetries must be a non-empty list of 0..7, got {syms}")
+    views = [Augmentation(syms[0])]
     seen = {views[0].key}
     for i in range(1, 50 * max(n_views, 1)):
         if len(views) >= n_views:
             break
         cmap = random_colours(rng, keep_zero) if colours else None
         order = tuple(int(k) for k in rng.permutation(n_demos)) if shuffle and n_demos > 1 else None
-        v = Augmentation(i % 8, cmap, order)
+        v = Augmentation(syms[i % len(syms)], cmap, order)
         if v.key not in seen:
             seen.add(v.key)
             views.append(v)

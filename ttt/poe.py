@@ -3,6 +3,8 @@ the answer to a test input, averaged per token over augmented views."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import torch
 
@@ -14,10 +16,11 @@ from ttt.model import context_of
 from ttt.positions import positions_for
 
 
-def _as_views(views: int | list[Augmentation], n_demos: int) -> list[Augmentation]:
-    if isinstance(views, int):
-        return inference_views(views, n_demos, np.random.default_rng(12345))
-    return views
+def default_views(
+    n: int, n_demos: int, symmetries: Sequence[int] = tuple(range(8))
+) -> list[Augmentation]:
+    """The deterministic views a count stands for (the same for every candidate scored)."""
+    return inference_views(n, n_demos, np.random.default_rng(12345), symmetries=symmetries)
 
 
 @torch.inference_mode()
@@ -41,7 +44,7 @@ def poe_score(
     device = next(model.parameters()).device
     gp = positions_for(model, tok, fmt)
     total, n_tokens = 0.0, 0
-    for v in _as_views(views, len(task.train)):
+    for v in default_views(views, len(task.train)) if isinstance(views, int) else views:
         ans = answer_text(v.apply_grid(grid), fmt)
         query = v.apply_grid(task.test_inputs[test_index])
         got = fit_prompt(tok, v.apply_pairs(task.train), query, fmt, ctx, len(ans) + 1)

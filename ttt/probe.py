@@ -126,11 +126,12 @@ def run(cfg: Any) -> dict:
 
 
 def expand_families(entries, known: dict, groups: dict[str, list[str]]) -> list[str]:
-    """The families named by `entries` (None: all), each a family, a tag or a group of
-    probe.groups (a family name wins over a tag or group of the same name)."""
+    """The families named by `entries` (None: all; []: none, a probe of ARC-AGI-1 training
+    alone), each a family, a tag or a group of probe.groups (a family name wins over a tag or
+    group of the same name)."""
     from ttt.generators import by_tag
 
-    if not entries:
+    if entries is None:
         return sorted(known)
     tags = by_tag()
     out: set[str] = set()

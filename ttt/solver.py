@@ -28,7 +28,7 @@ from ttt.infer import (
     predicted_shape,
 )
 from ttt.model import ModelConfig, load_model, plain, weights_digest
-from ttt.poe import poe_score
+from ttt.poe import default_views, poe_score
 from ttt.positions import positions_for
 from ttt.train import TrainConfig, attach_adapter, detach_adapter, train_adapter
 from ttt.vote import to_candidates, vote
@@ -270,6 +270,7 @@ class TTTSolver(Solver):
                 self.infer_cfg.colours,
                 self.infer_cfg.keep_zero,
                 self.infer_cfg.shuffle,
+                self.infer_cfg.symmetries,
             )
             preds, stats = predict(net, tok, task, i, views, self.infer_cfg, ctx, fmt, deadline)
             tallies = vote(preds, self.infer_cfg.top_k_per_group)
@@ -294,7 +295,7 @@ class TTTSolver(Solver):
             if grid_key(g) not in seen:
                 seen.add(grid_key(g))
                 cands.append(Candidate(g, 0.0, self.name, {"votes": 0, "views": 0, "extra": True}))
-        n_views = self.poe_views or 8
+        views = default_views(self.poe_views or 8, len(task.train), self.infer_cfg.symmetries)
         # the grids the caller asked about first: under the deadline they are what it needs
         wanted = {grid_key(np.asarray(g, dtype=np.int8)) for g in extra_i}
         for c in sorted(cands, key=lambda c: grid_key(c.grid) not in wanted):
@@ -303,7 +304,7 @@ class TTTSolver(Solver):
             if time.monotonic() >= end:
                 c.detail["poe"] = None
                 continue
-            c.detail["poe"] = poe_score(net, tok, task, i, c.grid, n_views, self.model_cfg.fmt, ctx)
+            c.detail["poe"] = poe_score(net, tok, task, i, c.grid, views, self.model_cfg.fmt, ctx)
         scored = [c for c in cands if c.detail["poe"] is not None]
         rest = [c for c in cands if c.detail["poe"] is None]
         scored.sort(key=lambda c: -c.detail["poe"])

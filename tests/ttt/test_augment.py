@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -48,3 +49,18 @@ def test_inference_views_distinct_identity_first():
     assert len({v.key for v in views}) == 12
     assert {v.symmetry for v in views[:8]} == set(range(8))
     assert len(inference_views(20, 1, np.random.default_rng(0), colours=False)) == 8
+
+
+def test_inference_views_keep_to_the_given_symmetries():
+    views = inference_views(6, 3, np.random.default_rng(0), symmetries=[0])
+    assert views[0] == Augmentation() and len({v.key for v in views}) == 6
+    assert {v.symmetry for v in views} == {0}  # colour and order views only
+    assert {
+        v.symmetry for v in inference_views(4, 2, np.random.default_rng(0), symmetries=[2, 5])
+    } == {2, 5}
+    # the default stream is the one every earlier run used
+    assert inference_views(9, 3, np.random.default_rng(1)) == inference_views(
+        9, 3, np.random.default_rng(1), symmetries=range(8)
+    )
+    with pytest.raises(ValueError, match="non-empty"):
+        inference_views(2, 2, np.random.default_rng(0), symmetries=[8])

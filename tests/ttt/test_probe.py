@@ -28,6 +28,7 @@ def test_probe_families_by_name_tag_or_group():
     known = families()
     groups = {"flips": ["flip_lr", "flip_ud"]}
     assert expand_families(None, known, groups) == sorted(known)
+    assert expand_families([], known, groups) == []  # ARC-AGI-1 training alone
     assert expand_families(["flips", "rot90"], known, groups) == ["flip_lr", "flip_ud", "rot90"]
     assert expand_families(["colour"], known, groups) == sorted(by_tag()["colour"])
     with pytest.raises(ValueError, match="not a family, tag"):
