@@ -85,13 +85,13 @@ def random_colours(rng: np.random.Generator, keep_zero: bool = True) -> tuple[in
 def random_augmentation(
     rng: np.random.Generator,
     n_demos: int,
-    symmetries: bool = True,
+    symmetries: Sequence[int] = tuple(range(8)),
     colours: bool = True,
     keep_zero: bool = True,
     shuffle: bool = True,
 ) -> Augmentation:
-    """A random view: any of the 8 symmetries, a colour permutation, a demo order."""
-    sym = int(rng.integers(8)) if symmetries else 0
+    """A random view: one of `symmetries` (all 8 by default), a colour permutation, a demo order."""
+    sym = int(symmetries[int(rng.integers(len(symmetries)))])
     cmap = random_colours(rng, keep_zero) if colours else None
     order = tuple(int(i) for i in rng.permutation(n_demos)) if shuffle and n_demos > 1 else None
     return Augmentation(sym, cmap, order)

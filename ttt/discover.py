@@ -16,6 +16,7 @@ paper's PUCT rule), and rewards from other sources than held-out demos.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,8 +111,10 @@ def discover(
     fmt: TextFormat,
     ctx: int,
     positions: GridPositions | None = None,
+    symmetries: Sequence[int] = tuple(range(8)),
 ) -> dict:
-    """Run the RL phase on the adapter in place for at most `seconds`; returns stats."""
+    """Run the RL phase on the adapter in place for at most `seconds`; returns stats. Views are
+    drawn under `symmetries`, those supervised TTT trained the adapter under."""
     start = time.monotonic()
     deadline = start + seconds
     stats: dict = {"steps": 0, "groups": 0, "flat_groups": 0, "too_long": 0, "rewards": []}
@@ -135,7 +138,7 @@ def discover(
             break  # the adapter already gets these right (or wrong) every time: stop, save time
         t0 = time.monotonic()
         demos, held = problems[int(rng.integers(len(problems)))]
-        view = random_augmentation(rng, len(demos))
+        view = random_augmentation(rng, len(demos), symmetries)
         query, target = view.apply_grid(held.input), view.apply_grid(held.output)
         n_new = hinted_length(target.shape, fmt)
         got = fit_prompt(tok, view.apply_pairs(demos), query, fmt, ctx, n_new + 1)

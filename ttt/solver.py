@@ -238,7 +238,16 @@ class TTTSolver(Solver):
                     if rl_s > 0:
                         rl_s = min(rl_s, end - time.monotonic() - reserve)
                         detail["discover"] = discover(
-                            adapter, tok, task, self.discover_cfg, rl_s, rng, fmt, ctx, positions
+                            adapter,
+                            tok,
+                            task,
+                            self.discover_cfg,
+                            rl_s,
+                            rng,
+                            fmt,
+                            ctx,
+                            positions,
+                            data_cfg.symmetries,
                         )
             out = self._infer(net, tok, task, ctx, prompts, end, rng, detail, extra)
         finally:

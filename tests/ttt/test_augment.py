@@ -64,3 +64,9 @@ def test_inference_views_keep_to_the_given_symmetries():
     )
     with pytest.raises(ValueError, match="non-empty"):
         inference_views(2, 2, np.random.default_rng(0), symmetries=[8])
+
+
+def test_random_augmentation_keeps_to_the_given_symmetries():
+    rng = np.random.default_rng(0)
+    assert {random_augmentation(rng, 3, symmetries=[0]).symmetry for _ in range(20)} == {0}
+    assert {random_augmentation(rng, 3, symmetries=[2, 5]).symmetry for _ in range(40)} == {2, 5}
