@@ -9,7 +9,7 @@ is mapped back through the view's inverse.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -42,8 +42,8 @@ class InferConfig:
     """Inference part of the `ttt` config."""
 
     views: int = 8
-    # the symmetries views cycle through (0: identity); fewer when TTT adapted under fewer
-    symmetries: list[int] = field(default_factory=lambda: list(range(8)))
+    # the symmetries views cycle through (0: identity); None: those TTT trained under
+    symmetries: list[int] | None = None
     sampler: str = "greedy"  # greedy | dfs
     threshold: float = 0.1  # dfs: keep continuations with cumulative probability >= threshold
     max_samples: int = 4  # dfs: at most this many finished answers per view

@@ -64,6 +64,8 @@ class TTTSolver(Solver):
         self.max_task_tokens = None if cap is None else int(cap)
         self.data_cfg = DataConfig.from_dict(t.pop("data", None))
         self.infer_cfg = InferConfig.from_dict(t.pop("infer", None))
+        # views ask the adapter under the symmetries it was trained under unless told otherwise
+        self.view_symmetries = self.infer_cfg.symmetries or self.data_cfg.symmetries
         self.discover_cfg = DiscoverConfig.from_dict(t.pop("discover", None))
         unknown = set(t) - _TRAIN_KEYS
         if unknown:
@@ -279,7 +281,7 @@ class TTTSolver(Solver):
                 self.infer_cfg.colours,
                 self.infer_cfg.keep_zero,
                 self.infer_cfg.shuffle,
-                self.infer_cfg.symmetries,
+                self.view_symmetries,
             )
             preds, stats = predict(net, tok, task, i, views, self.infer_cfg, ctx, fmt, deadline)
             tallies = vote(preds, self.infer_cfg.top_k_per_group)
@@ -304,7 +306,7 @@ class TTTSolver(Solver):
             if grid_key(g) not in seen:
                 seen.add(grid_key(g))
                 cands.append(Candidate(g, 0.0, self.name, {"votes": 0, "views": 0, "extra": True}))
-        views = default_views(self.poe_views or 8, len(task.train), self.infer_cfg.symmetries)
+        views = default_views(self.poe_views or 8, len(task.train), self.view_symmetries)
         # the grids the caller asked about first: under the deadline they are what it needs
         wanted = {grid_key(np.asarray(g, dtype=np.int8)) for g in extra_i}
         for c in sorted(cands, key=lambda c: grid_key(c.grid) not in wanted):
