@@ -13,13 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 here=runs/bench/ensemble_v4
 pin=$(cat $here/PIN)
-one() {
-  name=$1
-  shift
-  runs/bench/pinned.sh "$pin" progress=false "$@" hydra.run.dir="$here/$name"
-  ARC_CMD=arc-report runs/bench/pinned.sh "$pin" --compact "$here/$name"
-}
 case "${1:-ens}" in
-  ens) one arc1_eval_ens30 experiment=arc1_eval ;;
-  poe) one arc1_eval_poe30 experiment=arc1_eval ensemble=poe ;;
+  ens) name=arc1_eval_ens30 extra=() ;;
+  poe) name=arc1_eval_poe30 extra=(ensemble=poe) ;;
 esac
+runs/bench/pinned.sh "$pin" progress=false experiment=arc1_eval "${extra[@]}" hydra.run.dir="$here/$name"
+ARC_CMD=arc-report runs/bench/pinned.sh "$pin" --compact "$here/$name"
